@@ -1,0 +1,6 @@
+"""Loads the grading plugin for every test in the repository (see grading/plugin.py)."""
+
+import pytest
+
+pytest.register_assert_rewrite("grading")
+pytest_plugins = ["grading.plugin"]

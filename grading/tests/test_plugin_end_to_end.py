@@ -1,0 +1,243 @@
+"""The plugin end to end: a toy repository in a temporary folder, graded against hostile candidates.
+
+Each test copies `grading/`, `conftest.py` and `pyproject.toml` next to a two-part toy exercise
+and runs pytest in a subprocess, as a learner's run would, then reads the scorecard and the JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from grading.catalog import ROOT
+
+CATALOG = """
+[settings]
+timeout_seconds = 2
+seed = 7
+
+[[exercise]]
+path = "code_challenge/toy"
+title = "Toy"
+weeks = [0]
+parts = ["Add", "Total"]
+"""
+SOLUTION = '''
+def add(a: int, b: int) -> int:
+    """a + b."""
+    return a + b
+
+
+def total(values: list[int]) -> int:
+    """Sum of values; the list is left as it was."""
+    return sum(values)
+'''
+STARTER = '''
+def add(a: int, b: int) -> int:
+    """a + b."""
+    # TODO (part 1): add them
+    raise NotImplementedError
+
+
+def total(values: list[int]) -> int:
+    """Sum of values; the list is left as it was."""
+    # TODO (part 2): sum them
+    raise NotImplementedError
+'''
+TESTS = """
+import pytest
+
+from grading.expect import returned
+
+
+@pytest.mark.part(1)
+class TestPart1Add:
+    def test_adds_small_numbers(self, impl):
+        got = returned(impl.add(2, 3), int, "add(2, 3)")
+        assert got == 5, "add(2, 3)"
+
+    def test_adds_negatives(self, impl):
+        assert impl.add(-2, -3) == -5, "add(-2, -3)"
+
+
+@pytest.mark.part(2)
+class TestPart2Total:
+    def test_sums(self, impl):
+        got = returned(impl.total([1, 2, 3]), int, "total([1, 2, 3])")
+        assert got == 6, "total([1, 2, 3])"
+
+    def test_leaves_input_alone(self, impl):
+        values = [3, 1, 2]
+        impl.total(values)
+        assert values == [3, 1, 2], f"total(values) changed its input to {values}"
+"""
+
+
+@pytest.fixture
+def toy(tmp_path: Path) -> Path:
+    """A minimal repository: the real grading layer plus one toy exercise."""
+    shutil.copytree(
+        ROOT / "grading",
+        tmp_path / "grading",
+        ignore=shutil.ignore_patterns("tests", "__pycache__"),
+    )
+    for name in ("conftest.py", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "exercises.toml").write_text(CATALOG)
+    folder = tmp_path / "code_challenge" / "toy"
+    (folder / "tests").mkdir(parents=True)
+    (folder / ".meta").mkdir()
+    (folder / "starter.py").write_text(STARTER)
+    (folder / ".meta" / "solution.py").write_text(SOLUTION)
+    (folder / "tests" / "test_toy.py").write_text(TESTS)
+    return tmp_path
+
+
+def run(repo: Path, candidate: str | None = None, *args: str) -> tuple[int, str, dict]:
+    """Run the toy's tests with `candidate` as the implementation; return code, output, results."""
+    impl = "starter"
+    if candidate is not None:
+        path = repo / "candidate.py"
+        path.write_text(textwrap.dedent(candidate))
+        impl = str(path)
+    env = {**os.environ, "PREP_HOME": str(repo / ".prep"), "PREP_IMPL": "", "COLUMNS": "160"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "code_challenge/toy",
+            "--impl",
+            impl,
+            "-p",
+            "no:randomly",
+            *args,
+        ],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    documents = sorted((repo / ".prep" / "results" / "code_challenge-toy").glob("*.json"))
+    document = json.loads(documents[-1].read_text()) if documents else {}
+    return done.returncode, done.stdout + done.stderr, document
+
+
+def states(document: dict) -> dict[int, str]:
+    return {p["number"]: p["summary"] for p in document["parts"]}
+
+
+def test_untouched_starter_reads_not_started_and_points_at_part_1(toy: Path) -> None:
+    code, output, document = run(toy)
+    assert code == 1, output
+    assert states(document) == {1: "not started", 2: "not started"}, output
+    assert "Part 1 is next: read code_challenge/toy/PROMPT.md ## Part 1 — Add" in output
+    assert "Traceback" not in output, "a starter run must not print a traceback wall"
+
+
+def test_solution_passes_and_writes_v3_results(toy: Path) -> None:
+    code, output, document = run(toy, SOLUTION)
+    assert code == 0, output
+    assert states(document) == {1: "2/2 passed", 2: "2/2 passed"}
+    assert document["version"] == 3 and document["status"] == "pass"
+    assert {t["task_id"] for t in document["tests"]} == {1, 2}
+    assert "prep: impl=" in output and "seed=7" in output, "the header names the impl and the seed"
+
+
+def test_syntax_error_is_one_line_naming_the_line(toy: Path) -> None:
+    code, output, document = run(toy, "def add(a, b):\n    return a +\n")
+    assert code == 1
+    assert (
+        states(document)[1]
+        == "crashed on import: SyntaxError line 2: invalid syntax (candidate.py)"
+    )
+    assert document["status"] == "error"
+    assert "Fix the import error first" in output
+
+
+def test_import_of_a_missing_module_is_reported(toy: Path) -> None:
+    _, _, document = run(toy, "import no_such_module_here\n")
+    assert states(document)[1].startswith("crashed on import: ModuleNotFoundError line 1")
+
+
+def test_infinite_loop_is_stopped_and_reported_as_timed_out(toy: Path) -> None:
+    candidate = """
+        def add(a, b):
+            while True:
+                pass
+
+        def total(values):
+            return sum(values)
+    """
+    code, output, document = run(toy, candidate, "--timeout", "1")
+    assert code == 1
+    assert states(document)[1] == "timed out (probable infinite loop or wrong complexity)"
+    assert states(document)[2] == "2/2 passed"
+    skipped = [t for t in document["tests"] if t["outcome"] == "skipped"]
+    assert len(skipped) == 1, "after one timeout, the rest of the part is skipped, not waited for"
+    assert "Part 1 timed out" in output
+
+
+def test_returning_none_names_the_call_and_what_came_back(toy: Path) -> None:
+    candidate = """
+        def add(a, b):
+            a + b
+
+        def total(values):
+            return sum(values)
+    """
+    _, output, document = run(toy, candidate)
+    part1 = next(p for p in document["parts"] if p["number"] == 1)
+    assert part1["summary"] == "0/2 passed"
+    assert "add(2, 3) returned None; expected a int" in part1["detail"]
+    assert "add(2, 3) returned None" in output
+
+
+def test_mutating_the_input_is_named_in_the_scorecard(toy: Path) -> None:
+    candidate = """
+        def add(a, b):
+            return a + b
+
+        def total(values):
+            values.sort()
+            return sum(values)
+    """
+    _, _, document = run(toy, candidate)
+    part2 = next(p for p in document["parts"] if p["number"] == 2)
+    assert part2["summary"] == "1/2 passed"
+    assert "total(values) changed its input to [1, 2, 3]" in part2["detail"]
+
+
+def test_sys_exit_at_import_is_an_import_error_not_a_dead_run(toy: Path) -> None:
+    code, output, document = run(toy, "import sys\nsys.exit(3)\n")
+    assert code == 1, output
+    assert states(document)[1].startswith("crashed on import: SystemExit line 2")
+
+
+def test_part_option_runs_one_part(toy: Path) -> None:
+    _, _, document = run(toy, SOLUTION, "--part", "2")
+    assert states(document) == {1: "not run", 2: "2/2 passed"}
+
+
+def test_impl_path_that_does_not_exist_is_a_one_line_usage_error(toy: Path) -> None:
+    env = {**os.environ, "PREP_HOME": str(toy / ".prep")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "code_challenge/toy", "--impl", "nope.py"],
+        cwd=toy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "--impl nope.py: no such file" in done.stdout + done.stderr

@@ -1,0 +1,107 @@
+"""Part lines, next steps and rendering, built from plain records."""
+
+from __future__ import annotations
+
+from grading import scorecard
+from grading.catalog import Exercise, Part
+from grading.results import BenchRecord, TestRecord
+
+EASY = Exercise(
+    path="code_challenge/easy",
+    title="Easy",
+    weeks=(0,),
+    minutes=45,
+    parts=(Part(1, "Parse", False), Part(2, "Summary", False), Part(3, "Stream", True)),
+    timeout_seconds=10,
+)
+
+
+def record(part: int, outcome: str, message: str = "", bench: bool = False) -> TestRecord:
+    return TestRecord(f"t{part}-{outcome}", EASY.path, part, bench, outcome, message)  # type: ignore[arg-type]
+
+
+def summaries(tests: list[TestRecord]) -> list[str]:
+    return [line.summary for line in scorecard.part_lines(EASY, tests)]
+
+
+def test_counts_passed_tests_per_part_and_ignores_benchmarks() -> None:
+    tests = [
+        record(1, "passed"),
+        record(1, "passed"),
+        record(1, "passed"),
+        record(2, "passed"),
+        record(2, "failed", "summarize([]) returned None"),
+        record(2, "failed", "bench", bench=True),
+    ]
+    assert summaries(tests) == ["3/3 passed", "1/2 passed", "not run"]
+
+
+def test_not_started_timeout_and_import_error_read_as_such() -> None:
+    tests = [
+        record(1, "timed_out", "test_x ran >10s"),
+        record(1, "skipped"),
+        record(2, "not_started"),
+        record(3, "not_started"),
+    ]
+    assert summaries(tests) == [
+        "timed out (probable infinite loop or wrong complexity)",
+        "not started",
+        "not started (optional)",
+    ]
+    crashed = [
+        record(n, "import_error", "SyntaxError line 12: invalid syntax (starter.py)")
+        for n in (1, 2, 3)
+    ]
+    assert (
+        summaries(crashed)[0]
+        == "crashed on import: SyntaxError line 12: invalid syntax (starter.py)"
+    )
+
+
+def test_first_problem_is_kept_as_detail() -> None:
+    tests = [
+        record(2, "passed"),
+        record(2, "failed", "p95 was 120, expected 130"),
+        record(2, "failed", "later"),
+    ]
+    line = scorecard.part_lines(EASY, tests)[1]
+    assert line.detail == "p95 was 120, expected 130"
+
+
+def next_step(tests: list[TestRecord], benches: tuple[BenchRecord, ...] = ()) -> str:
+    return scorecard.next_step(scorecard.part_lines(EASY, tests), benches)
+
+
+def test_next_step_points_at_the_first_unstarted_required_part() -> None:
+    got = next_step([record(1, "passed"), record(2, "not_started"), record(3, "not_started")])
+    assert got.startswith("Part 2 is next: read code_challenge/easy/PROMPT.md ## Part 2 — Summary")
+
+
+def test_next_step_for_an_import_error_comes_first() -> None:
+    got = next_step(
+        [record(1, "passed"), record(2, "import_error", "SyntaxError line 3: x (s.py)")]
+    )
+    assert got.startswith("Fix the import error first (SyntaxError line 3")
+
+
+def test_next_step_names_a_lost_benchmark_once_parts_pass() -> None:
+    slow = BenchRecord(EASY.path, 2, "summarize", "time", 4000, 9.8, "too slow", False)
+    got = next_step([record(1, "passed"), record(2, "passed"), record(3, "passed")], (slow,))
+    assert "summarize is 9.8x the reference — too slow" in got
+
+
+def test_next_step_offers_the_stretch_part_last() -> None:
+    got = next_step([record(1, "passed"), record(2, "passed"), record(3, "not_started")])
+    assert got.startswith("Every required part passes. Stretch: Part 3 — Stream")
+
+
+def test_render_shows_parts_benchmarks_and_next_step_without_colour() -> None:
+    tests = [record(1, "passed"), record(2, "not_started"), record(3, "not_started")]
+    bench = BenchRecord(
+        EASY.path, 1, "parse_log", "time", 8000, 1.3, "ok", True, 12.0, 1.02, "looks O(n)"
+    )
+    text = scorecard.render(scorecard.build([EASY], tests, [bench]), width=140)
+    assert "1/1 passed" in text and "not started (optional)" in text
+    assert "1.3x — ok" in text and "12.0x" in text and "8,000" in text
+    assert "Next: Part 2 is next" in text
+    assert "\x1b[" not in text, "no ANSI codes when colour is off"

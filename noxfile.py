@@ -1,0 +1,166 @@
+"""Sessions for learners (week0 … week6, exercise) and maintainers (verify, lint).
+
+One environment, owned by the `deps` session, serves every other session: nox gives each session
+its own venv, and installing numpy/pandas/scikit-learn per week would cost a minute each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT))
+from grading import catalog  # noqa: E402  (the catalogue lives next to this file)
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["verify"]
+nox.needs_version = ">=2025.2.9"
+
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+GROUPS = ("test", "lint")
+ENV_DIR = ROOT / ".nox" / "deps"
+ENV_PYTHON = ENV_DIR / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+STAMP = ENV_DIR / ".prep-installed"
+# Week sessions run the benchmark comparisons and keep pytest-benchmark's history in .prep/.
+BENCH_ARGS = (
+    "--bench",
+    "--benchmark-autosave",
+    "--benchmark-storage=file://.prep/benchmarks",
+    "--benchmark-columns=min,median,rounds",
+    "--benchmark-sort=name",
+)
+
+try:
+    CATALOG = catalog.load()
+except catalog.CatalogError as error:
+    sys.exit(f"nox: {error}")
+
+
+def _requirements_digest() -> str:
+    groups = {name: nox.project.dependency_groups(PYPROJECT, name) for name in GROUPS}
+    return hashlib.sha256(repr(sorted(groups.items())).encode()).hexdigest()
+
+
+@nox.session(reuse_venv=True)
+def deps(session: nox.Session) -> None:
+    """Create or update the one shared environment (other sessions require it)."""
+    digest = _requirements_digest()
+    if STAMP.is_file() and STAMP.read_text() == digest and ENV_PYTHON.is_file():
+        session.log("shared environment is up to date")
+        return
+    group_args = [arg for name in GROUPS for arg in ("--group", name)]
+    # Compiled bytecode: this machine sets PYTHONDONTWRITEBYTECODE, which makes every run slow.
+    session.install(*group_args, env={"UV_COMPILE_BYTECODE": "1"})
+    STAMP.write_text(digest)
+
+
+def _pytest(session: nox.Session, *args: str) -> int:
+    """Run pytest in the shared environment; return its exit code (the scorecard says the rest)."""
+    command = [str(ENV_PYTHON), "-m", "pytest", *args]
+    session.log(" ".join(command[1:]))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+
+
+def _finish(session: nox.Session, code: int, what: str) -> None:
+    if code == 0:
+        return
+    if code == 1:
+        session.error(f"{what} is not green yet: the scorecard above says what is next")
+    if code == 5:
+        session.error(f"no tests ran for {what}: check the path and any -k/--part filter")
+    session.error(
+        f"pytest stopped with exit code {code} on {what} (a usage or internal error above)"
+    )
+
+
+def _exercise(path: str) -> catalog.Exercise:
+    try:
+        return CATALOG.get(path)
+    except catalog.CatalogError as error:
+        raise SystemExit(f"nox: {error}") from None
+
+
+def _week_session(week: int) -> None:
+    def run_week(session: nox.Session) -> None:
+        exercises = CATALOG.for_week(week)
+        if not exercises:
+            session.log(
+                f"week {week} has no exercises yet; see ROADMAP.md for what this week covers"
+            )
+            return
+        paths = [e.path for e in exercises]
+        session.log(f"week {week}: " + ", ".join(paths))
+        _finish(session, _pytest(session, *paths, *BENCH_ARGS, *session.posargs), f"week {week}")
+
+    run_week.__doc__ = f"Week {week}: run this week's exercises with benchmark comparisons."
+    nox.session(name=f"week{week}", venv_backend="none", requires=["deps"])(run_week)
+
+
+for _week in catalog.WEEKS:
+    _week_session(_week)
+
+
+@nox.session(venv_backend="none", requires=["deps"])
+def exercise(session: nox.Session) -> None:
+    """One exercise, the fast loop: nox -s exercise -- code_challenge/easy [--part N] [pytest args]."""
+    if not session.posargs or session.posargs[0].startswith("-"):
+        known = ", ".join(e.path for e in CATALOG.exercises)
+        session.error(f"name an exercise: nox -s exercise -- <path> [pytest args]; known: {known}")
+    chosen = _exercise(session.posargs[0])
+    _finish(session, _pytest(session, chosen.path, *session.posargs[1:]), chosen.path)
+
+
+@nox.session(venv_backend="none", requires=["deps"])
+def compare(session: nox.Session) -> None:
+    """Your files vs reference vs naive over growing n: charts, CSV and ratios in .prep/compare/."""
+    _module(session, "grading.compare", "compare -- <exercise> [file.py ...]")
+
+
+@nox.session(venv_backend="none", requires=["deps"])
+def profile(session: nox.Session) -> None:
+    """cProfile of an exercise's workloads: nox -s profile -- <exercise> [--impl solution]."""
+    _module(session, "grading.profiling", "profile -- <exercise> [--impl ...]")
+
+
+def _module(session: nox.Session, module: str, usage: str) -> None:
+    if not session.posargs:
+        session.error(f"usage: nox -s {usage}")
+    code = subprocess.run(
+        [str(ENV_PYTHON), "-m", module, *session.posargs], cwd=ROOT, check=False
+    ).returncode
+    if code:
+        session.error(f"{module.rsplit('.', 1)[-1]} stopped (exit code {code}); see the line above")
+
+
+@nox.session(venv_backend="none", requires=["deps"])
+def lint(session: nox.Session) -> None:
+    """Ruff over the repository and mypy (strict) over grading/."""
+    _lint(session)
+
+
+def _lint(session: nox.Session) -> None:
+    tools = ENV_PYTHON.parent
+    session.run(str(tools / "ruff"), "check", ".", external=True)
+    session.run(str(tools / "ruff"), "format", "--check", ".", external=True)
+    session.run(str(tools / "mypy"), external=True)
+
+
+@nox.session(venv_backend="none", requires=["deps"])
+def verify(session: nox.Session) -> None:
+    """The maintainers' proof: grading unit tests, every exercise's contract, lint."""
+    code = _pytest(session, "grading/tests", "-q", "-p", "no:randomly")
+    _finish(session, code, "grading unit tests")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    checked = subprocess.run(
+        [str(ENV_PYTHON), "-m", "grading.verify", *session.posargs], cwd=ROOT, env=env, check=False
+    )
+    if checked.returncode != 0:
+        session.error("verify found problems: see the table above")
+    _lint(session)
