@@ -118,6 +118,24 @@ def exercise(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none", requires=["deps"])
+def run(session: nox.Session) -> None:
+    """An exercise's workflow end to end: nox -s run -- data_ml_coding/foundational [--impl solution]."""
+    if not session.posargs:
+        session.error("usage: nox -s run -- <exercise> [--impl starter|solution|PATH]")
+    chosen = _exercise(session.posargs[0])
+    workflow = chosen.directory() / "workflow.py"
+    if not workflow.is_file():
+        session.error(
+            f"{chosen.path} has no workflow.py; only exercises with a workflow can be run"
+        )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(ROOT)
+    command = [str(ENV_PYTHON), str(workflow), *session.posargs[1:]]
+    if subprocess.run(command, cwd=ROOT, env=env, check=False).returncode:
+        session.error(f"the {chosen.path} workflow stopped; see the lines above")
+
+
+@nox.session(venv_backend="none", requires=["deps"])
 def compare(session: nox.Session) -> None:
     """Your files vs reference vs naive over growing n: charts, CSV and ratios in .prep/compare/."""
     _module(session, "grading.compare", "compare -- <exercise> [file.py ...]")

@@ -170,7 +170,7 @@ def _is_bench(item: pytest.Item) -> bool:
 
 
 def _exercise_of(request: pytest.FixtureRequest) -> Exercise:
-    exercise: Exercise | None = request.node.stash.get(EXERCISE, None)
+    exercise = request.config.stash[STATE].catalog.owning(request.path)
     if exercise is None:
         raise pytest.UsageError(
             f"{request.node.nodeid} is not inside an exercise of exercises.toml"
@@ -203,19 +203,21 @@ def _load_choice(request: pytest.FixtureRequest, choice: str) -> ModuleType:
     return _load(state, path)
 
 
-@pytest.fixture
+# Module scope, so that a test module may build module-scoped fixtures on them (train a model
+# once, not once per test). Imports are cached per run whatever the scope.
+@pytest.fixture(scope="module")
 def impl(request: pytest.FixtureRequest) -> ModuleType:
     """The implementation under test (the learner's starter unless --impl says otherwise)."""
     return _load_choice(request, request.config.stash[STATE].impl_choice)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def reference(request: pytest.FixtureRequest) -> ModuleType:
     """The reference solution: the oracle for property tests."""
     return _load_choice(request, "solution")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def seed(request: pytest.FixtureRequest) -> int:
     """The run's seed (exercises.toml, or PREP_SEED); printed in the header."""
     return request.config.stash[STATE].seed
