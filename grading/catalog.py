@@ -37,6 +37,7 @@ class Exercise:
     parts: tuple[Part, ...]
     timeout_seconds: float
     workloads: str | None = None  # file (relative to the folder) defining benchmark WORKLOADS
+    design_parts: tuple[int, ...] = ()  # parts graded from design.md rather than from code
 
     @property
     def pillar(self) -> str:
@@ -157,6 +158,11 @@ def _exercise(entry: Any, index: int, settings: Settings, source: str) -> Exerci
     minutes = entry.get("minutes", 60)
     if not isinstance(minutes, int) or minutes <= 0:
         raise CatalogError(f"{where}: minutes must be a positive whole number, got {minutes!r}")
+    design_parts = entry.get("design_parts", [])
+    if any(not isinstance(n, int) or not 1 <= n <= len(titles) for n in design_parts):
+        raise CatalogError(
+            f"{where}: design_parts lists part numbers 1..{len(titles)}, got {design_parts!r}"
+        )
     workloads = entry.get("workloads")
     if workloads is not None and (not isinstance(workloads, str) or not workloads.endswith(".py")):
         raise CatalogError(f"{where}: workloads names a .py file in the folder, got {workloads!r}")
@@ -171,4 +177,5 @@ def _exercise(entry: Any, index: int, settings: Settings, source: str) -> Exerci
         parts=parts,
         timeout_seconds=float(entry.get("timeout_seconds", settings.timeout_seconds)),
         workloads=entry.get("workloads"),
+        design_parts=tuple(design_parts),
     )

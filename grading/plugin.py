@@ -217,6 +217,22 @@ def reference(request: pytest.FixtureRequest) -> ModuleType:
     return _load_choice(request, "solution")
 
 
+@pytest.fixture(scope="module")
+def design_doc(request: pytest.FixtureRequest, impl: ModuleType) -> Path:
+    """The design document graded with this implementation: the reference design for the
+    solution and for candidates kept in `.meta/` (its variants), else the learner's design.md.
+    Depends on `impl`, so a candidate that cannot be imported fails its design parts too."""
+    exercise = _exercise_of(request)
+    state = request.config.stash[STATE]
+    chosen = loading.resolve(
+        state.impl_choice, exercise.directory(), cwd=request.config.invocation_params.dir
+    )
+    meta = exercise.directory() / ".meta"
+    if chosen.resolve().is_relative_to(meta.resolve()):
+        return meta / "reference_design.md"
+    return exercise.directory() / "design.md"
+
+
 @pytest.fixture(scope="session")
 def seed(request: pytest.FixtureRequest) -> int:
     """The run's seed (exercises.toml, or PREP_SEED); printed in the header."""
