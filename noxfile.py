@@ -68,6 +68,11 @@ def _pytest(session: nox.Session, *args: str) -> int:
     return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
+def _python(module: str, *args: str) -> int:
+    """Run `python -m module` in the shared environment; return its exit code."""
+    return subprocess.run([str(ENV_PYTHON), "-m", module, *args], cwd=ROOT, check=False).returncode
+
+
 def _finish(session: nox.Session, code: int, what: str) -> None:
     if code == 0:
         return
@@ -94,10 +99,15 @@ def _week_session(week: int) -> None:
             session.log(
                 f"week {week} has no exercises yet; see ROADMAP.md for what this week covers"
             )
+            _python("grading.journal", str(week))
             return
+        if week == 0 and _python("grading.doctor") != 0:
+            session.error("fix the environment check above first (`nox -s deps` reinstalls)")
         paths = [e.path for e in exercises]
         session.log(f"week {week}: " + ", ".join(paths))
-        _finish(session, _pytest(session, *paths, *BENCH_ARGS, *session.posargs), f"week {week}")
+        code = _pytest(session, *paths, *BENCH_ARGS, *session.posargs)
+        _python("grading.journal", str(week))
+        _finish(session, code, f"week {week}")
 
     run_week.__doc__ = f"Week {week}: run this week's exercises with benchmark comparisons."
     nox.session(name=f"week{week}", venv_backend="none", requires=["deps"])(run_week)
@@ -147,12 +157,26 @@ def profile(session: nox.Session) -> None:
     _module(session, "grading.profiling", "profile -- <exercise> [--impl ...]")
 
 
-def _module(session: nox.Session, module: str, usage: str) -> None:
-    if not session.posargs:
+@nox.session(venv_backend="none", requires=["deps"])
+def review(session: nox.Session) -> None:
+    """Mock design review: checks, rubric, then the reference design once your checks pass."""
+    _module(session, "grading.review", "review -- system_design/<prompt> [--reveal]")
+
+
+@nox.session(venv_backend="none", requires=["deps"])
+def roadmap(session: nox.Session) -> None:
+    """Regenerate the exercise tables of ROADMAP.md from exercises.toml."""
+    _module(session, "grading.roadmap", "roadmap", default=["--write"])
+
+
+def _module(
+    session: nox.Session, module: str, usage: str, default: list[str] | None = None
+) -> None:
+    """Run `python -m module` in the shared environment with the session's arguments."""
+    args = session.posargs or default
+    if not args:
         session.error(f"usage: nox -s {usage}")
-    code = subprocess.run(
-        [str(ENV_PYTHON), "-m", module, *session.posargs], cwd=ROOT, check=False
-    ).returncode
+    code = subprocess.run([str(ENV_PYTHON), "-m", module, *args], cwd=ROOT, check=False).returncode
     if code:
         session.error(f"{module.rsplit('.', 1)[-1]} stopped (exit code {code}); see the line above")
 

@@ -32,7 +32,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from grading import catalog, consistency
+from grading import catalog, consistency, roadmap
 from grading.catalog import ROOT, Exercise
 
 # Generated hostile candidates. Module-level __getattr__ (PEP 562) makes every public name of
@@ -292,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     problems = consistency.check_all(loaded, only=exercises[0] if options.exercise else None)
+    if not options.exercise:
+        problems += roadmap.check(loaded)
     for problem in problems:
         console.print(f"[red]✗[/red] {problem}")
     console.print(

@@ -1,0 +1,93 @@
+"""ROADMAP.md's generated tables and the journal checkpoint status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grading import catalog, journal, roadmap
+
+
+def small_catalog(weeks: list[int]) -> catalog.Catalog:
+    return catalog.parse(
+        {
+            "exercise": [
+                {
+                    "path": "code_challenge/easy",
+                    "title": "Easy",
+                    "weeks": weeks,
+                    "parts": ["A", "B"],
+                    "stretch": [2],
+                }
+            ]
+        }
+    )
+
+
+def roadmap_text() -> str:
+    return "".join(
+        f"## Week {w}\n<!-- exercises: week {w} -->\nold\n<!-- end exercises -->\n"
+        for w in catalog.WEEKS
+    )
+
+
+def test_render_fills_each_week_from_the_catalogue() -> None:
+    text = roadmap.render(roadmap_text(), small_catalog([0]))
+    week0 = text.split("## Week 1")[0]
+    assert "[`code_challenge/easy`](code_challenge/easy/PROMPT.md)" in week0
+    assert "1. A, 2. B (stretch)" in week0
+    assert "_No exercises in this week yet._" in text.split("## Week 1")[1]
+
+
+def test_check_fails_on_drift_and_names_the_command(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text(roadmap.render(roadmap_text(), small_catalog([0])))
+    assert roadmap.check(small_catalog([0]), path) == []
+    got = roadmap.check(small_catalog([1]), path)  # the catalogue moved the exercise
+    assert got == [
+        "ROADMAP.md exercise tables differ from exercises.toml; run `nox -s roadmap` to regenerate them"
+    ]
+
+
+def test_check_names_a_missing_week_block(tmp_path: Path) -> None:
+    path = tmp_path / "ROADMAP.md"
+    path.write_text("<!-- exercises: week 0 -->\n<!-- end exercises -->\n")
+    assert (
+        "no generated block for week(s) [1, 2, 3, 4, 5, 6]"
+        in roadmap.check(small_catalog([0]), path)[0]
+    )
+
+
+def test_the_real_roadmap_is_in_sync() -> None:
+    assert roadmap.check(catalog.load()) == []
+
+
+def write_journal(root: Path, template: str, mine: str | None) -> None:
+    (root / "journal" / "templates").mkdir(parents=True)
+    (root / "journal" / "templates" / "week1.md").write_text(template)
+    if mine is not None:
+        (root / "journal" / "week1.md").write_text(mine)
+
+
+def test_an_unchanged_template_is_not_written(tmp_path: Path) -> None:
+    write_journal(tmp_path, "# Week 1\n\n_prompt_\n", "# Week 1\n\n_prompt_\n\n")
+    assert not journal.is_written(1, tmp_path)
+    assert "not written yet (still the template)" in journal.status(1, tmp_path)
+
+
+def test_an_edited_journal_is_written(tmp_path: Path) -> None:
+    write_journal(tmp_path, "# Week 1\n\n_prompt_\n", "# Week 1\n\nI pre-allocated the buffer.\n")
+    assert journal.is_written(1, tmp_path)
+    assert journal.status(1, tmp_path) == "Checkpoint journal/week1.md: written."
+
+
+def test_a_missing_journal_is_not_written(tmp_path: Path) -> None:
+    write_journal(tmp_path, "# Week 1\n", None)
+    assert not journal.is_written(1, tmp_path)
+
+
+def test_every_week_has_a_template_and_a_journal() -> None:
+    for week in catalog.WEEKS:
+        mine, template = journal.paths(week)
+        assert mine.is_file() and template.is_file(), (
+            f"journal/week{week}.md and its template must exist"
+        )
