@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,7 +22,7 @@ from typing import Any, cast
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from grading import benchmarks, catalog, loading, results, scorecard, workloads
+from grading import benchmarks, catalog, guards, loading, results, scorecard, workloads
 from grading.catalog import Exercise
 from grading.results import BenchRecord, Outcome, TestRecord
 
@@ -59,6 +61,8 @@ class RunState:
     tests: list[TestRecord] = field(default_factory=list)
     benches: list[BenchRecord] = field(default_factory=list)
     timed_out: set[tuple[str, int | None]] = field(default_factory=set)
+    user_interrupted: bool = False  # set by our SIGINT handler: a Ctrl-C, not a candidate's raise
+    memory_limit_mb: int = 0  # 0 when no guard could be set
     exercises: list[Exercise] = field(default_factory=list)
     impl_label: str = ""
 
@@ -97,13 +101,23 @@ def pytest_configure(config: pytest.Config) -> None:
     except catalog.CatalogError as error:
         raise pytest.UsageError(str(error)) from None
     seed = int(os.environ.get("PREP_SEED") or loaded.settings.seed)
-    config.stash[STATE] = RunState(
+    state = config.stash[STATE] = RunState(
         catalog=loaded,
         impl_choice=config.getoption("impl"),
         seed=seed,
         bench=config.getoption("bench"),
         part=config.getoption("part"),
     )
+    limit = guards.memory_limit_mb()
+    if guards.set_memory_limit(limit):
+        state.memory_limit_mb = limit
+    if threading.current_thread() is threading.main_thread():
+
+        def on_ctrl_c(signum: int, frame: object) -> None:
+            state.user_interrupted = True
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGINT, on_ctrl_c)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -378,13 +392,44 @@ def compare(request: pytest.FixtureRequest) -> Compare:
 # --- outcomes ----------------------------------------------------------------------------------
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
     exercise = item.stash.get(EXERCISE, None)
-    if exercise is None:
-        return
-    key = (exercise.path, _part_of(item))
-    if key in item.config.stash[STATE].timed_out:
-        pytest.skip(f"not run: an earlier test of part {key[1]} timed out")
+    if (
+        exercise is not None
+        and (exercise.path, _part_of(item)) in item.config.stash[STATE].timed_out
+    ):
+        pytest.skip(f"not run: an earlier test of part {_part_of(item)} timed out")
+    # The candidate is imported during setup (the `impl` fixture): guard it like a call.
+    return (yield from _guarded(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _guarded(item))
+
+
+def _guarded(item: pytest.Item) -> Generator[None, object, object]:
+    """Run one test phase with the candidate's escape hatches closed and global state put back."""
+    if item.stash.get(EXERCISE, None) is None:
+        return (yield)
+    modules = guards.watched_modules()
+    before = guards.take(modules)
+    try:
+        with guards.no_hard_exit():
+            result = yield
+    except KeyboardInterrupt:
+        if item.config.stash[STATE].user_interrupted:
+            raise
+        raise guards.CandidateError(
+            "raised KeyboardInterrupt; only the person at the keyboard may stop the run"
+        ) from None
+    finally:
+        found = guards.changes(before, modules)
+        guards.restore(before, modules)
+    if found:
+        raise guards.CandidateError("; ".join(found) + " (put back by the grader)")
+    return result
 
 
 @pytest.hookimpl(wrapper=True)
@@ -395,6 +440,7 @@ def pytest_runtest_makereport(
     exercise = item.stash.get(EXERCISE, None)
     if exercise is None or report.when == "teardown":
         return report
+    report.sections = [(title, guards.truncate(text)) for title, text in report.sections]
     if report.when == "setup" and report.passed:
         return report
     state = item.config.stash[STATE]
@@ -451,6 +497,16 @@ def _classify(report: pytest.TestReport, call: pytest.CallInfo[None]) -> tuple[O
             return "import_error", error.failure.describe()
         if _contains(error, NotImplementedError):
             return "not_started", f"not started: {_origin(excinfo)} raises NotImplementedError"
+        if isinstance(error, MemoryError):
+            return (
+                "failed",
+                f"{report.head_line or 'a test'} ran out of memory under the guard: probable unbounded allocation",
+            )
+        if isinstance(error, SystemExit):
+            return (
+                "failed",
+                f"called sys.exit({error.code!r}): a function must return, not end the program",
+            )
         if isinstance(error, pytest.fail.Exception) and str(error).startswith("Timeout"):
             limit = str(error).split(")", 1)[0].removeprefix("Timeout (")
             return "timed_out", f"{report.head_line or 'a test'} ran {limit}"

@@ -241,3 +241,69 @@ def test_impl_path_that_does_not_exist_is_a_one_line_usage_error(toy: Path) -> N
     )
     assert done.returncode != 0
     assert "--impl nope.py: no such file" in done.stdout + done.stderr
+
+
+# --- hostile candidates: each gets a specific line, and the rest of the run is unaffected ------
+
+HOSTILE_ADD = {
+    "allocates without bound": (
+        "def add(a, b):\n    hoard = []\n    while True:\n        hoard.append(bytes(10**9))\n",
+        "ran out of memory under the guard: probable unbounded allocation",
+    ),
+    "calls os._exit": (
+        "import os\n\ndef add(a, b):\n    os._exit(3)\n",
+        "called os._exit(3), which would end the whole test run",
+    ),
+    "calls sys.exit": (
+        "import sys\n\ndef add(a, b):\n    sys.exit(2)\n",
+        "called sys.exit(2): a function must return, not end the program",
+    ),
+    "raises KeyboardInterrupt": (
+        "def add(a, b):\n    raise KeyboardInterrupt\n",
+        "raised KeyboardInterrupt; only the person at the keyboard may stop the run",
+    ),
+    "raises its own exception": (
+        "class Oops(Exception):\n    pass\n\ndef add(a, b):\n    raise Oops('no idea')\n",
+        "Oops: no idea",
+    ),
+    "changes the working directory": (
+        "import os\n\ndef add(a, b):\n    os.chdir('/')\n    return a + b\n",
+        "changed the working directory to / (put back by the grader)",
+    ),
+    "changes an environment variable": (
+        "import os\n\ndef add(a, b):\n    os.environ['PREP_IMPL'] = 'solution'\n    return a + b\n",
+        "changed environment variables PREP_IMPL (put back by the grader)",
+    ),
+    "reseeds the global random generator": (
+        "import random\n\ndef add(a, b):\n    random.seed(0)\n    return a + b\n",
+        "reseeded or drew from the global `random` generator (put back by the grader)",
+    ),
+    "replaces a helper of the tests": (
+        "import grading.expect\ngrading.expect.returned = lambda got, kind, call: got\n\ndef add(a, b):\n    return a + b\n",
+        "replaced grading.expect.returned, a helper of the tests",
+    ),
+}
+
+
+@pytest.mark.timeout(60)  # each case is a whole pytest run in a subprocess
+@pytest.mark.parametrize("name", sorted(HOSTILE_ADD))
+def test_hostile_candidate_gets_a_specific_line_and_part_2_is_unaffected(
+    toy: Path, name: str
+) -> None:
+    add, expected = HOSTILE_ADD[name]
+    code, output, document = run(toy, add + "\n\ndef total(values):\n    return sum(values)\n")
+    assert code == 1, output
+    part1, part2 = document["parts"]
+    assert expected in part1["detail"], (
+        f"{name}: scorecard said {part1['summary']} / {part1['detail']}"
+    )
+    assert part2["summary"] == "2/2 passed", f"{name} leaked into part 2: {part2}"
+    assert "prep scorecard" in output and document["version"] == 3
+
+
+def test_megabytes_of_output_are_cut_in_the_report(toy: Path) -> None:
+    flood = "def add(a, b):\n    print('x' * 5_000_000)\n    return None\n\ndef total(values):\n    return sum(values)\n"
+    _, output, document = run(toy, flood)
+    assert "characters of output cut" in output
+    assert len(output) < 100_000, "a flood of prints must not bury the scorecard"
+    assert document["parts"][1]["summary"] == "2/2 passed"
