@@ -148,35 +148,80 @@ def run(session: nox.Session) -> None:
 @nox.session(venv_backend="none", requires=["deps"])
 def compare(session: nox.Session) -> None:
     """Your files vs reference vs naive over growing n: charts, CSV and ratios in .prep/compare/."""
-    _module(session, "grading.compare", "compare -- <exercise> [file.py ...]")
+    _module(session, "grading.compare", usage="compare -- <exercise> [file.py ...]")
 
 
 @nox.session(venv_backend="none", requires=["deps"])
 def profile(session: nox.Session) -> None:
     """cProfile of an exercise's workloads: nox -s profile -- <exercise> [--impl solution]."""
-    _module(session, "grading.profiling", "profile -- <exercise> [--impl ...]")
+    _module(session, "grading.profiling", usage="profile -- <exercise> [--impl ...]")
 
 
 @nox.session(venv_backend="none", requires=["deps"])
 def review(session: nox.Session) -> None:
     """Mock design review: checks, rubric, then the reference design once your checks pass."""
-    _module(session, "grading.review", "review -- system_design/<prompt> [--reveal]")
+    _module(session, "grading.review", usage="review -- system_design/<prompt> [--reveal]")
+
+
+@nox.session(venv_backend="none", requires=["deps"])
+def progress(session: nox.Session) -> None:
+    """Your progress per week: parts, benchmark trends, time to green, checkpoints."""
+    _module(session, "grading.progress")
+
+
+@nox.session(venv_backend="none", requires=["deps"])
+def timed(session: nox.Session) -> None:
+    """Mock interview: countdown, re-run on save: nox -s timed -- <exercise> [--minutes N]."""
+    _module(session, "grading.timed", usage="timed -- <exercise> [--minutes N] [--poll]")
+
+
+@nox.session(venv_backend="none", requires=["deps"])
+def rehearsal(session: nox.Session) -> None:
+    """Week 6: the hard code challenge, then the intermediate ML exercise, back to back, timed."""
+    _module(session, "grading.timed", fixed=("--rehearsal",))
+
+
+@nox.session(venv_backend="none", requires=["deps"])
+def hint(session: nox.Session) -> None:
+    """The next hint for your first failing part: nox -s hint -- <exercise>."""
+    _module(session, "grading.hints", usage="hint -- <exercise> [--part N]")
+
+
+@nox.session(venv_backend="none", requires=["deps"])
+def reset(session: nox.Session) -> None:
+    """Archive your files to .prep/attempts/, then restore the starter: nox -s reset -- <exercise>."""
+    _module(
+        session, "grading.attempts", usage="reset -- <exercise> | --all [--yes]", fixed=("reset",)
+    )
+
+
+@nox.session(venv_backend="none", requires=["deps"])
+def attempts(session: nox.Session) -> None:
+    """Your archived attempts: nox -s attempts -- <exercise> | diff <exercise> | restore <exercise> N."""
+    _module(session, "grading.attempts", usage="attempts -- <exercise>")
+
+
+@nox.session(venv_backend="none", requires=["deps"])
+def rotate(session: nox.Session) -> None:
+    """After the roadmap: one exercise per pillar, least recently practised first."""
+    _module(session, "grading.rotation")
 
 
 @nox.session(venv_backend="none", requires=["deps"])
 def roadmap(session: nox.Session) -> None:
     """Regenerate the exercise tables of ROADMAP.md from exercises.toml."""
-    _module(session, "grading.roadmap", "roadmap", default=["--write"])
+    _module(session, "grading.roadmap", fixed=("--write",))
 
 
 def _module(
-    session: nox.Session, module: str, usage: str, default: list[str] | None = None
+    session: nox.Session, module: str, usage: str | None = None, fixed: tuple[str, ...] = ()
 ) -> None:
-    """Run `python -m module` in the shared environment with the session's arguments."""
-    args = session.posargs or default
-    if not args:
+    """Run `python -m module *fixed *posargs` in the shared environment; `usage` means the
+    session needs arguments and is shown when none are given."""
+    if usage and not session.posargs:
         session.error(f"usage: nox -s {usage}")
-    code = subprocess.run([str(ENV_PYTHON), "-m", module, *args], cwd=ROOT, check=False).returncode
+    command = [str(ENV_PYTHON), "-m", module, *fixed, *session.posargs]
+    code = subprocess.run(command, cwd=ROOT, check=False).returncode
     if code:
         session.error(f"{module.rsplit('.', 1)[-1]} stopped (exit code {code}); see the line above")
 
