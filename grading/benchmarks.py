@@ -7,8 +7,11 @@ Glossary:
   sizes n, 2n, 4n, 8n: ~1 for O(n) or O(n log n), ~2 for O(n^2).
 
 No absolute time is ever judged: machines are shared and noisy, ratios measured side by side are
-not. Contenders are interleaved (A B C, B C A, ...) so a burst of load hits all of them alike, and
-each keeps its fastest repeat, the one least disturbed by the machine.
+not. Time is this process's CPU time (`time.process_time`), not the wall clock: on a loaded
+machine the wall clock also counts the time the scheduler gave to other processes, which made
+the reference measured against itself range 0.4x-4x; CPU time kept it within a few percent.
+Contenders are interleaved (A B C, B C A, ...) so what disturbance remains (caches, frequency
+scaling) hits all of them alike, and each keeps its fastest repeat.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from dataclasses import dataclass
 Thunk = Callable[[], object]
 
 # A single timed sample shorter than this is mostly timer noise: repeat the call inside it.
-MIN_SAMPLE_SECONDS = 0.002
+MIN_SAMPLE_SECONDS = 0.005
+clock = time.process_time
 
 
 @dataclass(frozen=True)
@@ -45,10 +49,10 @@ def _calls_per_sample(thunk: Thunk) -> int:
     """How many calls make one sample last at least MIN_SAMPLE_SECONDS (like timeit.autorange)."""
     number = 1
     while True:
-        start = time.perf_counter()
+        start = clock()
         for _ in range(number):
             thunk()
-        if time.perf_counter() - start >= MIN_SAMPLE_SECONDS or number >= 1 << 16:
+        if clock() - start >= MIN_SAMPLE_SECONDS or number >= 1 << 16:
             return number
         number *= 4
 
@@ -71,10 +75,10 @@ def time_interleaved(
             shift = round_index % len(names)
             for name in names[shift:] + names[:shift]:
                 thunk, number = thunks[name], numbers[name]
-                start = time.perf_counter()
+                start = clock()
                 for _ in range(number):
                     thunk()
-                samples[name].append((time.perf_counter() - start) / number)
+                samples[name].append((clock() - start) / number)
             gc.collect()
     finally:
         if gc_was_enabled:

@@ -44,6 +44,7 @@ settings.register_profile(
 )
 
 MESSAGE_WIDTH = 160
+BENCH_TIMEOUT_SECONDS = 120
 OUTCOME_PROPERTY = "prep_outcome"
 QUIET_OUTCOMES = {"not_started": "not started", "import_error": "crashed on import"}
 
@@ -95,6 +96,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "bench: a same-run performance comparison (runs with --bench)"
     )
+    config.addinivalue_line(
+        "markers",
+        "bound: checks a resource bound (memory, operations) that the naive baseline breaks by design",
+    )
     settings.load_profile("grading")
     try:
         loaded = catalog.load()
@@ -144,6 +149,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 f"{item.nodeid} is marked part({part}), but {exercise.path} has parts "
                 f"1..{len(exercise.parts)} in exercises.toml; fix the marker or the catalogue"
             )
+        if _is_bench(item) and item.get_closest_marker("timeout") is None:
+            # A comparison runs every contender at four sizes: give it room on a busy machine.
+            item.add_marker(pytest.mark.timeout(BENCH_TIMEOUT_SECONDS))
         wanted = (state.part is None or part == state.part) and (state.bench or not _is_bench(item))
         (keep if wanted else drop).append(item)
         if wanted and exercise not in state.exercises:
@@ -468,6 +476,7 @@ def pytest_runtest_makereport(
             outcome=outcome,
             message=message,
             seconds=report.duration,
+            bound=item.get_closest_marker("bound") is not None,
         )
     )
     return report

@@ -41,6 +41,7 @@ class TestRecord:
     outcome: Outcome
     message: str  # one line: why it failed, empty when it passed
     seconds: float = 0.0
+    bound: bool = False  # checks a resource bound that the naive baseline breaks by design
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def to_json(
                 "message": t.message or None,
                 "task_id": t.part,
                 "bench": t.bench,
+                "bound": t.bound,
                 "seconds": round(t.seconds, 4),
             }
             for t in tests
