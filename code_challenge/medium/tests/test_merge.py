@@ -1,0 +1,175 @@
+"""Part 4 — Mergeable sketches (stretch).
+
+Shards summarize parts of one stream; the merged summary must keep the promise of Part 2 or
+Part 3 for the whole stream, whichever shard saw what, and whichever order the merges happen in.
+These tests build the shards with your Part 2 and Part 3 classes.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from .streams import (
+    KEYS,
+    PERCENTILES,
+    PROPERTY,
+    brief,
+    describe_far,
+    far_percentiles,
+    fed,
+    guarantee_problems,
+    sketched,
+    values_strategy,
+)
+from .workloads import events
+
+
+def keys_of(n: int, seed: int) -> list[str]:
+    return [key for _timestamp, key, _value in events(n, seed)]
+
+
+def values_of(n: int, seed: int) -> list[float]:
+    return [value for _timestamp, _key, value in events(n, seed)]
+
+
+@pytest.mark.part(4)
+class TestPart4MergeHeavyHitters:
+    def test_halves_merge_into_a_summary_of_the_whole(self, impl: ModuleType, seed: int) -> None:
+        stream = keys_of(4000, seed)
+        merged = fed(impl, 16, stream[:2000]).merge(fed(impl, 16, stream[2000:]))
+        got = guarantee_problems(merged, stream, 16)
+        assert got == [], (
+            f"HeavyHitters(16) on each half of 4,000 seeded events (seed {seed}), merged: "
+            f"{'; '.join(got)}"
+        )
+
+    def test_counts_of_a_key_on_both_shards_add_up(self, impl: ModuleType) -> None:
+        # "x" has 200 of 240 events: keeping the larger of its two counts (100) would be off by
+        # 100, beyond n / m = 60.
+        left = ["x"] * 100 + [f"left-{i}" for i in range(20)]
+        right = ["x"] * 100 + [f"right-{i}" for i in range(20)]
+        merged = fed(impl, 4, left).merge(fed(impl, 4, right))
+        got = guarantee_problems(merged, left + right, 4)
+        assert got == [], (
+            f"HeavyHitters(4) on {brief(left)} merged with one on {brief(right)}: {'; '.join(got)}"
+        )
+
+    def test_merge_order_does_not_matter_within_the_bound(
+        self, impl: ModuleType, seed: int
+    ) -> None:
+        stream = keys_of(3000, seed)
+        a, b, c = (fed(impl, 8, stream[i : i + 1000]) for i in (0, 1000, 2000))
+        got = {
+            "(a + b) + c": guarantee_problems(a.merge(b).merge(c), stream, 8),
+            "a + (b + c)": guarantee_problems(a.merge(b.merge(c)), stream, 8),
+            "(c + a) + b": guarantee_problems(c.merge(a).merge(b), stream, 8),
+        }
+        expected: dict[str, list[str]] = {"(a + b) + c": [], "a + (b + c)": [], "(c + a) + b": []}
+        assert got == expected, (
+            f"HeavyHitters(8) on three shards of 1,000 seeded events (seed {seed}), merged in "
+            "three orders: each must keep the promise of Part 2 for all 3,000 events"
+        )
+
+    def test_merging_changes_neither_input(self, impl: ModuleType) -> None:
+        a, b = fed(impl, 2, ["x", "x", "y"]), fed(impl, 2, ["y", "z", "z", "z"])
+        before = (a.heavy_hitters(), b.heavy_hitters())
+        a.merge(b)
+        got = (a.heavy_hitters(), b.heavy_hitters())
+        assert got == before, "a.merge(b) for HeavyHitters(2) on 'x x y' and on 'y z z z'"
+
+    def test_merging_an_empty_summary_changes_nothing(self, impl: ModuleType) -> None:
+        stream = ["x", "y", "x", "z", "x"]
+        a = fed(impl, 3, stream)
+        got = a.merge(impl.HeavyHitters(3)).heavy_hitters()
+        expected = a.heavy_hitters()
+        assert got == expected, f"HeavyHitters(3) on {brief(stream)}, merged with an empty one"
+
+    def test_capacities_must_match(self, impl: ModuleType) -> None:
+        with pytest.raises(ValueError):
+            impl.HeavyHitters(2).merge(impl.HeavyHitters(3))
+
+    @PROPERTY
+    @given(
+        stream=st.lists(KEYS, max_size=60),
+        cuts=st.lists(st.integers(0, 60), min_size=2, max_size=2),
+        capacity=st.integers(1, 5),
+    )
+    def test_any_split_merges_within_the_bound(
+        self, impl: ModuleType, stream: list[str], cuts: list[int], capacity: int
+    ) -> None:
+        i, j = sorted(min(cut, len(stream)) for cut in cuts)
+        shards = [fed(impl, capacity, part) for part in (stream[:i], stream[i:j], stream[j:])]
+        merged = shards[0].merge(shards[1]).merge(shards[2])
+        got = guarantee_problems(merged, stream, capacity)
+        assert got == [], (
+            f"HeavyHitters({capacity}) on {brief(stream[:i])}, {brief(stream[i:j])} and "
+            f"{brief(stream[j:])}, merged left to right: {'; '.join(got)}"
+        )
+
+
+@pytest.mark.part(4)
+class TestPart4MergeQuantiles:
+    def test_halves_of_a_sorted_stream_merge_into_the_whole(
+        self, impl: ModuleType, seed: int
+    ) -> None:
+        # Sorted, so the shards have nothing in common: a merge that weighs one twice shows.
+        values = sorted(values_of(2000, seed))
+        merged = sketched(impl, values[:1000]).merge(sketched(impl, values[1000:]))
+        got = far_percentiles(merged, values)
+        assert got == [], (
+            f"QuantileSketch() on the lower and the upper half of 2,000 sorted seeded latencies "
+            f"(seed {seed}), merged: {describe_far(got)}"
+        )
+
+    def test_merge_order_does_not_matter_within_the_bound(
+        self, impl: ModuleType, seed: int
+    ) -> None:
+        values = values_of(3000, seed)
+        a, b, c = (sketched(impl, values[i : i + 1000]) for i in (0, 1000, 2000))
+        got = {
+            "(a + b) + c": far_percentiles(a.merge(b).merge(c), values),
+            "a + (b + c)": far_percentiles(a.merge(b.merge(c)), values),
+            "(c + a) + b": far_percentiles(c.merge(a).merge(b), values),
+        }
+        expected: dict[str, list[object]] = {
+            "(a + b) + c": [],
+            "a + (b + c)": [],
+            "(c + a) + b": [],
+        }
+        assert got == expected, (
+            f"QuantileSketch() on three shards of 1,000 seeded latencies (seed {seed}), merged in "
+            "three orders: (p, yours, exact) for the percentiles more than 1% off, per order"
+        )
+
+    def test_merging_changes_neither_input(self, impl: ModuleType) -> None:
+        a, b = sketched(impl, [1.0, 2.0, 3.0]), sketched(impl, [100.0, 200.0])
+        before = ([a.percentile(p) for p in PERCENTILES], [b.percentile(p) for p in PERCENTILES])
+        a.merge(b)
+        got = ([a.percentile(p) for p in PERCENTILES], [b.percentile(p) for p in PERCENTILES])
+        assert got == before, (
+            "a.merge(b) for QuantileSketch() on [1.0, 2.0, 3.0] and on [100.0, 200.0]: "
+            "percentiles of a and b before and after"
+        )
+
+    def test_merging_an_empty_sketch_changes_nothing(self, impl: ModuleType) -> None:
+        values = [0.0, 3.5, 120.0, 9000.0]
+        a = sketched(impl, values)
+        merged = a.merge(impl.QuantileSketch())
+        got = [merged.percentile(p) for p in PERCENTILES]
+        expected = [a.percentile(p) for p in PERCENTILES]
+        assert got == expected, f"QuantileSketch() on {values}, merged with an empty one"
+
+    @PROPERTY
+    @given(left=values_strategy, right=values_strategy)
+    def test_any_two_shards_merge_within_the_bound(
+        self, impl: ModuleType, left: list[float], right: list[float]
+    ) -> None:
+        merged = sketched(impl, left).merge(sketched(impl, right))
+        got = far_percentiles(merged, left + right)
+        assert got == [], (
+            f"QuantileSketch() on {left} merged with one on {right}: {describe_far(got)}"
+        )

@@ -1,0 +1,266 @@
+"""Part 5 — Tool-call evaluation."""
+
+from __future__ import annotations
+
+import json
+from types import ModuleType
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grading.expect import plain, returned
+
+from .helpers import TOLERANCE, interval_misses, tool_log
+
+PROPERTY = settings(max_examples=80)
+CALL = {"name": "get_weather", "arguments": {"city": "Lisbon", "units": "metric", "days": 3}}
+TEXT = json.dumps(CALL)
+
+# raw model output -> (tool name or None, arguments or None, error or None)
+OUTPUTS: dict[str, tuple[str, tuple[str | None, dict[str, Any] | None, str | None]]] = {
+    "bare JSON": (TEXT, ("get_weather", CALL["arguments"], None)),
+    "a json code fence": (f"```json\n{TEXT}\n```", ("get_weather", CALL["arguments"], None)),
+    "a bare code fence": (f"```\n{TEXT}\n```", ("get_weather", CALL["arguments"], None)),
+    "prose before": (f"Sure! Here is the call:\n{TEXT}", ("get_weather", CALL["arguments"], None)),
+    "trailing text": (f"{TEXT}\nLet me know!", ("get_weather", CALL["arguments"], None)),
+    "trailing text with braces": (
+        f"{TEXT} {{uses your saved preferences}}",
+        ("get_weather", CALL["arguments"], None),
+    ),
+    "text after the fence": (
+        f"Calling now. ```json\n{TEXT}\n```\nNote: cached.",
+        ("get_weather", CALL["arguments"], None),
+    ),
+    "a fence never closed": (f"```json\n{TEXT}\n", ("get_weather", CALL["arguments"], None)),
+    "braces inside a value": (
+        '{"name": "create_reminder", "arguments": {"text": "fix {a} and }b{"}}',
+        ("create_reminder", {"text": "fix {a} and }b{"}, None),
+    ),
+    "a repeated key: the last wins": (
+        '{"name": "get_weather", "arguments": {"days": 2, "days": 3}}',
+        ("get_weather", {"days": 3}, None),
+    ),
+    "no JSON at all": ("I can't tell which tool fits.", (None, None, "no_json")),
+    "a call written as code": ("get_weather(city='Lisbon')", (None, None, "no_json")),
+    "single quotes": (TEXT.replace('"', "'"), (None, None, "invalid_json")),
+    "a trailing comma": (TEXT[:-2] + ",}}", (None, None, "invalid_json")),
+    "truncated": (TEXT[:40], (None, None, "invalid_json")),
+    "a broken fence body": ("```json\n{'name': 'x'}\n```", (None, None, "invalid_json")),
+    "other key names": (
+        '{"tool": "get_weather", "args": {"city": "Lisbon"}}',
+        (None, None, "not_a_call"),
+    ),
+    "arguments as a string": (
+        '{"name": "get_weather", "arguments": "{\\"city\\": \\"Lisbon\\"}"}',
+        (None, None, "not_a_call"),
+    ),
+    "a name that is not a string": (
+        '{"name": 7, "arguments": {}}',
+        (None, None, "not_a_call"),
+    ),
+}
+
+# (expected arguments, predicted arguments) -> argument F1
+F1_CASES: dict[str, tuple[dict[str, Any], dict[str, Any], float]] = {
+    "identical": (CALL["arguments"], CALL["arguments"], 1.0),
+    "both empty": ({}, {}, 1.0),
+    "nothing predicted": ({"city": "Lima"}, {}, 0.0),
+    "one of three missing": (CALL["arguments"], {"city": "Lisbon", "days": 3}, 0.8),
+    "one extra": (CALL["arguments"], {**CALL["arguments"], "lang": "en"}, 6 / 7),
+    "one wrong value": (CALL["arguments"], {**CALL["arguments"], "days": 4}, 2 / 3),
+    "a number sent as text": ({"days": 3}, {"days": "3"}, 1.0),
+    "padded text number": ({"amount": 19.99}, {"amount": " 19.99 "}, 1.0),
+    "an int sent as a float": ({"days": 3}, {"days": 3.0}, 1.0),
+    "a bool sent as text": (
+        {"urgent": True, "refundable": False},
+        {"urgent": "true", "refundable": "FALSE"},
+        1.0,
+    ),
+    "text case and spaces": ({"city": "Lisbon"}, {"city": " lisbon"}, 1.0),
+    "a bool is not a number": ({"urgent": True}, {"urgent": 1}, 0.0),
+    "a number is not a bool": ({"max_stops": 1}, {"max_stops": True}, 0.0),
+    "the text '1' is not true": ({"urgent": True}, {"urgent": "1"}, 0.0),
+    "names ignore case": ({"city": "Lisbon"}, {"City": "Lisbon"}, 1.0),
+    "a name twice counts once": ({"city": "Lima"}, {"City": "Lima", "city": "Lima"}, 1.0),
+    "a name twice: the later value wins": ({"city": "Lima"}, {"City": "Oslo", "city": "Lima"}, 1.0),
+    "a name twice: the later wrong value wins": (
+        {"city": "Lima", "days": 2},
+        {"city": "Lima", "days": 2, "City": "Oslo"},
+        0.5,
+    ),
+    "lists item by item": ({"stops": ["SEA", "LIS"]}, {"stops": ["sea", " LIS"]}, 1.0),
+    "list order matters": ({"stops": ["SEA", "LIS"]}, {"stops": ["LIS", "SEA"]}, 0.0),
+    "null is not the text null": ({"note": None}, {"note": "null"}, 0.0),
+}
+
+scalars = st.one_of(
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from([1.0, 2.5, -0.0]),
+    st.sampled_from(["1", "2.5", " 3 ", "true", "False", "Lima", "lima ", "x", ""]),
+    st.none(),
+)
+names = st.sampled_from(["city", "City", " city", "days", "DAYS", "urgent", "x"])
+argument_dicts = st.dictionaries(names, scalars | st.lists(scalars, max_size=2), max_size=4)
+
+
+def parsed(result: Any) -> tuple[str | None, dict[str, Any] | None, str | None]:
+    call = result.call
+    return (
+        None if call is None else call.name,
+        None if call is None else call.arguments,
+        result.error,
+    )
+
+
+@pytest.mark.part(5)
+class TestPart5ToolCalls:
+    def test_returns_a_parsed_output(self, impl: ModuleType) -> None:
+        got = impl.parse_tool_call(TEXT)
+        returned(got, impl.ParsedOutput, f"parse_tool_call({TEXT!r})")
+
+    @pytest.mark.parametrize(("text", "expected"), OUTPUTS.values(), ids=OUTPUTS.keys())
+    def test_parse_tool_call(
+        self,
+        impl: ModuleType,
+        text: str,
+        expected: tuple[str | None, dict[str, Any] | None, str | None],
+    ) -> None:
+        got = parsed(impl.parse_tool_call(text))
+        assert got == expected, f"parse_tool_call({text!r}): (name, arguments, error)"
+
+    @PROPERTY
+    @given(
+        text=st.one_of(
+            st.text(max_size=30),
+            st.text(alphabet='{}[]":,` \nabtrue0123', max_size=40),
+            st.builds(lambda a, b: a + TEXT + b, st.text(max_size=8), st.text(max_size=8)),
+        )
+    )
+    def test_parse_never_raises_and_agrees_with_the_reference(
+        self, impl: ModuleType, reference: ModuleType, text: str
+    ) -> None:
+        got = parsed(impl.parse_tool_call(text))
+        expected = parsed(reference.parse_tool_call(text))
+        assert got == expected, f"parse_tool_call({text!r}): (name, arguments, error)"
+
+    @pytest.mark.parametrize(("want", "have", "expected"), F1_CASES.values(), ids=F1_CASES.keys())
+    def test_argument_f1(
+        self, impl: ModuleType, want: dict[str, Any], have: dict[str, Any], expected: float
+    ) -> None:
+        got = float(impl.argument_f1(want, have))
+        assert got == pytest.approx(expected), f"argument_f1(expected={want}, predicted={have})"
+
+    @PROPERTY
+    @given(want=argument_dicts, have=argument_dicts)
+    def test_argument_f1_agrees_with_the_reference(
+        self, impl: ModuleType, reference: ModuleType, want: dict[str, Any], have: dict[str, Any]
+    ) -> None:
+        got = float(impl.argument_f1(want, have))
+        expected = float(reference.argument_f1(want, have))
+        assert got == pytest.approx(expected), f"argument_f1({want}, {have})"
+
+    @pytest.mark.parametrize(
+        ("output", "expected"),
+        [
+            (TEXT, (None, True, True, 1.0)),
+            (
+                '{"name": "get_weather", "arguments": {"city": "lisbon", "units": "metric", "days": "3"}}',
+                (None, True, True, 1.0),
+            ),
+            (
+                '{"name": "get_weather", "arguments": {"city": "Lisbon", "days": 3}}',
+                (None, True, False, 0.8),
+            ),
+            (
+                '{"name": "get_forecast", "arguments": {"city": "Lisbon", "units": "metric", "days": 3}}',
+                (None, False, False, 0.0),
+            ),
+            ("{'name': 'get_weather'}", ("invalid_json", False, False, 0.0)),
+            ("no idea", ("no_json", False, False, 0.0)),
+        ],
+        ids=[
+            "exact",
+            "exact after normalization",
+            "one argument missing",
+            "wrong tool",
+            "invalid JSON",
+            "no JSON",
+        ],
+    )
+    def test_score_call(self, impl: ModuleType, output: str, expected: tuple[Any, ...]) -> None:
+        score = impl.score_call(impl.ToolCall(CALL["name"], CALL["arguments"]), output)
+        got = (score.error, score.name_correct, score.exact_match, pytest.approx(score.argument_f1))
+        assert got == expected, (
+            f"score_call(<get_weather Lisbon metric 3>, {output!r}): (error, name_correct, "
+            "exact_match, argument_f1)"
+        )
+
+    def test_score_prompts_counts_agree_with_the_reference(
+        self, impl: ModuleType, reference: ModuleType
+    ) -> None:
+        got = [
+            (s.prompt_version, s.n, dict(s.errors), round(float(s.exact_match.estimate), 9))
+            for s in impl.score_prompts(tool_log())
+        ]
+        expected = [
+            (s.prompt_version, s.n, dict(s.errors), round(float(s.exact_match.estimate), 9))
+            for s in reference.score_prompts(tool_log())
+        ]
+        assert got == expected, (
+            "score_prompts(<data/tool_calls.jsonl>): (version, n, errors by kind, exact match)"
+        )
+
+    def test_score_prompts_intervals_agree_with_the_reference(
+        self, impl: ModuleType, reference: ModuleType
+    ) -> None:
+        mine = impl.score_prompts(tool_log())
+        theirs = reference.score_prompts(tool_log())
+        measures = ("tool_accuracy", "exact_match", "argument_f1")
+        got = [
+            {m: interval_misses(getattr(a, m), getattr(b, m)) for m in measures}
+            for a, b in zip(mine, theirs, strict=True)
+        ]
+        expected = [{m: {} for m in measures} for _ in theirs]
+        assert got == expected, (
+            f"score_prompts(<data/tool_calls.jsonl>): per version and measure, estimate exact, "
+            f"low and high within {TOLERANCE}; {{}} means right"
+        )
+
+    def test_a_better_prompt_is_shipped(self, impl: ModuleType, reference: ModuleType) -> None:
+        decision = impl.compare_prompts(tool_log(), "v1", "v2")
+        expected_gain = reference.compare_prompts(tool_log(), "v1", "v2").gain
+        got = (decision.promote, interval_misses(decision.gain, expected_gain))
+        expected: tuple[bool, dict[str, Any]] = (True, {})
+        assert got == expected, (
+            "compare_prompts(<log>, 'v1', 'v2'): (promote, gain interval off by more than "
+            f"{TOLERANCE}); v2 fixes the JSON and the argument values"
+        )
+
+    def test_a_reworded_prompt_is_not_shipped(self, impl: ModuleType) -> None:
+        got = [
+            impl.compare_prompts(tool_log(), "v2", "v3", measure).promote
+            for measure in ("tool_accuracy", "exact_match", "argument_f1")
+        ]
+        expected = [False, False, False]
+        assert got == expected, (
+            "compare_prompts(<log>, 'v2', 'v3', measure) for tool_accuracy, exact_match, "
+            "argument_f1: v3 only rewords v2, its differences are noise"
+        )
+
+    def test_versions_are_paired_by_case_id(self, impl: ModuleType, reference: ModuleType) -> None:
+        records = tool_log()
+        shuffled = records[::-1]
+        del shuffled[3]  # c-099 v3: a case v3 missed: not comparable, so left out of v2 vs v3
+        got = plain(impl.compare_prompts(shuffled, "v2", "v3").gain.estimate)
+        expected = plain(reference.compare_prompts(shuffled, "v2", "v3").gain.estimate)
+        assert got == pytest.approx(expected), (
+            "compare_prompts(<log reversed, one v3 line removed>, 'v2', 'v3'): the gain over the "
+            "99 cases both versions answered"
+        )
+
+    def test_unknown_measures_raise(self, impl: ModuleType) -> None:
+        with pytest.raises(ValueError):
+            impl.compare_prompts(tool_log(), "v1", "v2", measure="latency")
