@@ -149,9 +149,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 f"{item.nodeid} is marked part({part}), but {exercise.path} has parts "
                 f"1..{len(exercise.parts)} in exercises.toml; fix the marker or the catalogue"
             )
-        if _is_bench(item) and item.get_closest_marker("timeout") is None:
-            # A comparison runs every contender at four sizes: give it room on a busy machine.
-            item.add_marker(pytest.mark.timeout(BENCH_TIMEOUT_SECONDS))
+        if item.get_closest_marker("timeout") is None and config.getoption("timeout", None) is None:
+            # The catalogue's timeout, unless the command line or the test says otherwise; a
+            # comparison runs every contender at four sizes, so it gets room on a busy machine.
+            seconds = BENCH_TIMEOUT_SECONDS if _is_bench(item) else exercise.timeout_seconds
+            item.add_marker(pytest.mark.timeout(seconds))
         wanted = (state.part is None or part == state.part) and (state.bench or not _is_bench(item))
         (keep if wanted else drop).append(item)
         if wanted and exercise not in state.exercises:
@@ -375,6 +377,35 @@ class Compare:
             f"{name}: peak memory {benchmarks.format_ratio(verdict)} at n={sizes[-1]:,} "
             f"(limit {self._state.catalog.settings.memory_limit}x); {record.growth}"
         )
+        return record
+
+    def record(
+        self,
+        name: str,
+        measure: str,
+        ratio: float,
+        passed: bool,
+        verdict: str,
+        size: int = 0,
+        naive_ratio: float | None = None,
+        detail: str = "",
+    ) -> BenchRecord:
+        """Record a verdict measured by the test itself: a deterministic count (operations,
+        virtual time) that needs no timing. It joins the scorecard's benchmark table; the test
+        still asserts on it."""
+        record = BenchRecord(
+            exercise=self._exercise.path,
+            part=self._part,
+            name=name,
+            measure=measure,
+            size=size,
+            ratio=ratio,
+            verdict=verdict,
+            passed=passed,
+            naive_ratio=naive_ratio,
+            growth=detail,
+        )
+        self._state.benches.append(record)
         return record
 
     def _history(self, call: Call, inputs: Any) -> None:

@@ -49,7 +49,7 @@ class BenchRecord:
     exercise: str
     part: int | None
     name: str  # the workload: "slowest_runs"
-    measure: Literal["time", "memory"]
+    measure: str  # "time" and "memory" from Compare; any deterministic count via Compare.record
     size: int  # the largest n measured
     ratio: float  # yours / reference
     verdict: str  # "ok", "too slow", ...

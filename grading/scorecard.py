@@ -190,7 +190,7 @@ def _title(line: PartLine) -> str:
 
 def _bench_line(bench: BenchRecord) -> Text:
     """`  Part 3  slowest_runs, speed at n=16,000: 1.0x — ok · naive 25.3x · looks O(n) ...`."""
-    measure = "speed" if bench.measure == "time" else "peak memory"
+    measure = {"time": "speed", "memory": "peak memory"}.get(bench.measure, bench.measure)
     text = Text(f"  Part {bench.part}  {bench.name}, {measure} at n={bench.size:,}: ")
     text.append(f"{bench.ratio:.1f}x — {bench.verdict}", style="green" if bench.passed else "red")
     if bench.naive_ratio is not None:
