@@ -1,0 +1,156 @@
+"""Part 5 — Rate limits and priorities (stretch)."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import pytest
+
+from .scripted import run, shape, task
+
+
+@pytest.mark.part(5)
+class TestPart5TokenBucket:
+    def test_a_full_bucket_lets_a_burst_through_then_spaces_callers(self, impl: ModuleType) -> None:
+        bucket = impl.TokenBucket(rate=1.0, burst=2)
+        got = [bucket.reserve(0.0) for _ in range(5)]
+        expected = [0.0, 0.0, 1.0, 2.0, 3.0]
+        assert got == expected, "TokenBucket(rate=1, burst=2): reserve(0.0) five times"
+
+    def test_waiting_callers_queue_in_order(self, impl: ModuleType) -> None:
+        bucket = impl.TokenBucket(rate=2.0, burst=1)
+        got = [bucket.reserve(now) for now in (0.0, 0.0, 0.25, 0.25, 3.0)]
+        expected = [0.0, 0.5, 1.0, 1.5, 3.0]
+        assert got == expected, (
+            "TokenBucket(rate=2, burst=1): reserve at 0, 0, 0.25, 0.25, 3; each waiting caller "
+            "starts 1/rate after the one before"
+        )
+
+    def test_tokens_refill_over_time(self, impl: ModuleType) -> None:
+        bucket = impl.TokenBucket(rate=0.5, burst=3)
+        got = [bucket.reserve(now) for now in (0.0, 0.0, 0.0, 4.0, 4.0, 4.0)]
+        expected = [0.0, 0.0, 0.0, 4.0, 4.0, 6.0]
+        assert got == expected, (
+            "TokenBucket(rate=0.5, burst=3): three at 0 empty it, four seconds refill two tokens"
+        )
+
+    def test_the_bucket_never_holds_more_than_its_burst(self, impl: ModuleType) -> None:
+        bucket = impl.TokenBucket(rate=1.0, burst=2)
+        got = [bucket.reserve(now) for now in (0.0, 100.0, 100.0, 100.0, 100.0)]
+        expected = [0.0, 100.0, 100.0, 101.0, 102.0]
+        assert got == expected, (
+            "TokenBucket(rate=1, burst=2): reserve at 0, then four at 100; after a long idle "
+            "the bucket is full (2 tokens), not 100 tokens"
+        )
+
+
+@pytest.mark.part(5)
+class TestPart5RateLimits:
+    def test_a_rate_limited_tool_is_called_no_faster_than_its_bucket(
+        self, impl: ModuleType
+    ) -> None:
+        given_tasks = [task(impl, f"s{i}", tool="search", takes=0.5) for i in range(5)]
+        given_tasks.append(task(impl, "f", tool="fetch", takes=0.5))
+        bucket = impl.TokenBucket(rate=1.0, burst=2)
+        outcome = run(impl, given_tasks, limit=10, rate_limits={"search": bucket})
+        got = (
+            sorted(c.start for c in outcome.calls if c.task.startswith("s")),
+            outcome.starts("f"),
+            sorted(set(outcome.statuses().values())),
+        )
+        expected = ([0.0, 0.0, 1.0, 2.0, 3.0], [0.0], ["succeeded"])
+        assert got == expected, (
+            f"execute({shape(given_tasks)}, limit=10, rate_limits={{'search': TokenBucket(rate=1, "
+            "burst=2)}}): (search call starts, fetch call starts, statuses)"
+        )
+
+    def test_one_bucket_is_shared_across_the_dag(self, impl: ModuleType) -> None:
+        given_tasks = [
+            task(impl, "a", takes=1),
+            task(impl, "b", takes=1),
+            task(impl, "sa", "a", tool="search", takes=1),
+            task(impl, "sb", "b", tool="search", takes=1),
+        ]
+        bucket = impl.TokenBucket(rate=0.5, burst=1)
+        outcome = run(impl, given_tasks, limit=4, rate_limits={"search": bucket})
+        got = sorted(c.start for c in outcome.calls if c.task in ("sa", "sb"))
+        expected = [1.0, 3.0]
+        assert got == expected, (
+            f"execute({shape(given_tasks)}, rate_limits={{'search': TokenBucket(rate=0.5, "
+            "burst=1)}}): the search call starts of two separate branches"
+        )
+
+    def test_every_attempt_takes_a_token(self, impl: ModuleType) -> None:
+        given_tasks = [task(impl, "a", tool="search", script="fo", takes=0.5, retries=1)]
+        bucket = impl.TokenBucket(rate=0.5, burst=1)
+        backoff = impl.Backoff(base=0.25, jitter=0.0)
+        outcome = run(impl, given_tasks, backoff=backoff, rate_limits={"search": bucket})
+        got = (outcome.starts("a"), outcome.statuses())
+        expected = ([0.0, 2.0], {"a": "succeeded"})
+        assert got == expected, (
+            f"execute({shape(given_tasks)}, backoff base 0.25, rate_limits={{'search': "
+            "TokenBucket(rate=0.5, burst=1)}}): the retry is ready at 0.75 but waits for a token"
+        )
+
+    def test_tools_without_a_bucket_are_not_limited(self, impl: ModuleType) -> None:
+        given_tasks = [task(impl, f"f{i}", tool="fetch", takes=1) for i in range(4)]
+        bucket = impl.TokenBucket(rate=0.1, burst=1)
+        outcome = run(impl, given_tasks, limit=4, rate_limits={"search": bucket})
+        got = outcome.starts()
+        expected = [0.0, 0.0, 0.0, 0.0]
+        assert got == expected, f"execute({shape(given_tasks)}, rate_limits={{'search': ...}})"
+
+
+@pytest.mark.part(5)
+class TestPart5Priorities:
+    def test_higher_priority_starts_first(self, impl: ModuleType) -> None:
+        given_tasks = [
+            task(impl, "a", priority=0),
+            task(impl, "b", priority=5),
+            task(impl, "c", priority=1),
+            task(impl, "d", priority=5),
+        ]
+        outcome = run(impl, given_tasks, limit=1)
+        got = [c.task for c in outcome.calls]
+        expected = ["b", "d", "c", "a"]
+        assert got == expected, (
+            f"execute({shape(given_tasks)}, limit=1): call order; highest priority first, "
+            "ties by id"
+        )
+
+    def test_equal_priorities_go_by_id(self, impl: ModuleType) -> None:
+        given_tasks = [task(impl, tid, takes=1) for tid in ("m", "b", "x", "a")]
+        outcome = run(impl, given_tasks, limit=1)
+        got = [c.task for c in outcome.calls]
+        expected = ["a", "b", "m", "x"]
+        assert got == expected, f"execute({shape(given_tasks)}, limit=1): call order"
+
+    def test_a_freed_slot_goes_to_the_highest_priority_waiting(self, impl: ModuleType) -> None:
+        given_tasks = [
+            task(impl, "a", takes=1, priority=9),
+            task(impl, "b", takes=3, priority=8),
+            task(impl, "c", takes=1, priority=0),
+            task(impl, "d", takes=1, priority=7),
+            task(impl, "e", takes=1, priority=1),
+        ]
+        outcome = run(impl, given_tasks, limit=2)
+        got = {c.task: c.start for c in outcome.calls}
+        expected = {"a": 0.0, "b": 0.0, "d": 1.0, "e": 2.0, "c": 3.0}
+        assert got == expected, (
+            f"execute({shape(given_tasks)}, limit=2): call starts; each freed slot goes to the "
+            "highest priority still waiting"
+        )
+
+    def test_priorities_do_not_break_dependencies(self, impl: ModuleType) -> None:
+        given_tasks = [
+            task(impl, "a", takes=1, priority=0),
+            task(impl, "b", takes=1, priority=0),
+            task(impl, "z", "a", takes=1, priority=100),
+        ]
+        outcome = run(impl, given_tasks, limit=1)
+        got = [c.task for c in outcome.calls]
+        expected_first = "a"
+        assert got[:1] == [expected_first] and got.index("z") > got.index("a"), (
+            f"execute({shape(given_tasks)}, limit=1): call order {got}; z waits for a, "
+            "whatever its priority"
+        )
