@@ -10,6 +10,7 @@ import ast
 import re
 from pathlib import Path
 
+from grading import mutants
 from grading.catalog import PILLARS, ROOT, Catalog, Exercise
 
 # Files every exercise folder has, by pillar (DESIGN.md section 2).
@@ -220,7 +221,14 @@ def check_mutant_docstrings(exercise: Exercise, root: Path = ROOT) -> list[str]:
     problems = []
     numbers = {p.number for p in exercise.parts}
     for mutant in sorted((exercise.directory(root) / ".meta/mutants").glob("*.py")):
-        part = mutant_part(mutant.read_text(encoding="utf-8"))
+        text = mutant.read_text(encoding="utf-8")
+        spec = mutants.spec_of(mutant, text)
+        if spec is not None:
+            try:
+                mutants.apply(spec, mutant)
+            except (mutants.MutantError, OSError) as error:
+                problems.append(f"{exercise.path}/.meta/mutants/{mutant.name}: {error}")
+        part = mutant_part(text)
         if part not in numbers:
             problems.append(
                 f"{exercise.path}/.meta/mutants/{mutant.name}: docstring needs a line "

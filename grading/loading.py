@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import linecache
 import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+
+from grading import mutants
 
 NAMED_IMPLS = {
     "starter": "starter.py",
@@ -85,6 +88,7 @@ def load(path: Path) -> ModuleType:
     name = module_name(path)
     if name in sys.modules:
         return sys.modules[name]
+    mutant = _mutant_spec(path)
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ImplImportError(ImportFailure(path, "ImportError", None, "not a Python file"))
@@ -92,13 +96,32 @@ def load(path: Path) -> ModuleType:
     # dataclasses and typing look the module up by name while it executes.
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        if mutant is None:
+            spec.loader.exec_module(module)
+        else:
+            _exec_mutant(mutant, path, module)
     except BaseException as error:
         del sys.modules[name]
         if isinstance(error, KeyboardInterrupt):
             raise
         raise ImplImportError(describe_failure(path, error)) from error
     return module
+
+
+def _mutant_spec(path: Path) -> mutants.Spec | None:
+    """The mutant spec of `path` (see grading/mutants.py), or None for an ordinary file."""
+    try:
+        return mutants.spec_of(path, path.read_text(encoding="utf-8"))
+    except (SyntaxError, ValueError, UnicodeDecodeError):
+        return None  # not a mutant spec; importing it reports what is wrong
+
+
+def _exec_mutant(spec: mutants.Spec, path: Path, module: ModuleType) -> None:
+    """Execute the mutated base in `module`; tracebacks show the mutated lines."""
+    source = mutants.apply(spec, path)
+    filename = f"{path} (mutant of {spec.base.name})"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    exec(compile(source, filename, "exec"), module.__dict__)
 
 
 def describe_failure(path: Path, error: BaseException) -> ImportFailure:

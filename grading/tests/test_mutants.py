@@ -1,0 +1,80 @@
+"""Mutants written as edits of their base: parsing, applying, converting full copies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grading import loading, mutants
+
+SOLUTION = '''"""The reference."""
+
+
+def add(a: int, b: int) -> int:
+    return a + b
+
+
+def total(values: list[int]) -> int:
+    return sum(values)
+'''
+
+
+def tree(tmp_path: Path, mutant: str) -> Path:
+    meta = tmp_path / ".meta"
+    (meta / "mutants").mkdir(parents=True)
+    (meta / "solution.py").write_text(SOLUTION)
+    path = meta / "mutants" / "off_by_one.py"
+    path.write_text(mutant)
+    return path
+
+
+EDIT_FORM = '''"""Adds one too many.
+
+Caught by: Part 1
+"""
+
+BASE = "../solution.py"
+REPLACE = (("    return a + b\\n", "    return a + b + 1\\n"),)
+'''
+
+
+def test_an_edit_form_mutant_loads_as_the_mutated_solution(tmp_path: Path) -> None:
+    module = loading.load(tree(tmp_path, EDIT_FORM))
+    assert (module.add(2, 3), module.total([1, 2])) == (6, 3)
+
+
+def test_an_ordinary_module_has_no_spec(tmp_path: Path) -> None:
+    path = tree(tmp_path, SOLUTION)
+    assert mutants.spec_of(path, SOLUTION) is None
+
+
+def test_an_edit_that_no_longer_applies_names_the_mutant_and_the_fix(tmp_path: Path) -> None:
+    path = tree(tmp_path, EDIT_FORM.replace("return a + b\\n", "return a - b\\n", 1))
+    spec = mutants.spec_of(path, path.read_text())
+    assert spec is not None
+    with pytest.raises(mutants.MutantError, match=r"occurs 0 times in solution\.py"):
+        mutants.apply(spec, path)
+    with pytest.raises(loading.ImplImportError, match="MutantError"):
+        loading.load(path)
+
+
+def test_edits_reproduce_the_mutated_text_with_unique_contexts() -> None:
+    mutated = SOLUTION.replace("a + b", "a - b").replace("sum(values)", "max(values)")
+    pairs = mutants.edits(SOLUTION, mutated)
+    got = SOLUTION
+    for old, new in pairs:
+        assert SOLUTION.count(old) == 1
+        got = got.replace(old, new)
+    assert (got, len(pairs)) == (mutated, 2)
+
+
+def test_convert_turns_a_full_copy_into_edits_that_reproduce_it(tmp_path: Path) -> None:
+    full_copy = '"""Adds one too many.\n\nCaught by: Part 1\n"""\n' + SOLUTION.split('"""', 2)[
+        2
+    ].replace("a + b", "a + b + 1")
+    path = tree(tmp_path, full_copy)
+    converted = mutants.convert(path, [tmp_path / ".meta" / "solution.py"])
+    assert "BASE = '../solution.py'" in converted and "Caught by: Part 1" in converted
+    path.write_text(converted)
+    assert loading.load(path).add(1, 1) == 3
