@@ -46,6 +46,9 @@ def warm(repeat: int) -> dict[str, float]:
         f"bare pytest {EXERCISE}": best([str(python), "-m", "pytest", EXERCISE], ROOT, repeat, env),
         "nox -s week0 (with benchmarks)": best([nox, "-s", "week0"], ROOT, repeat),
         "nox -s week1 (with benchmarks)": best([nox, "-s", "week1"], ROOT, repeat),
+        "nox -s week1, PREP_IMPL=solution (every benchmark runs)": best(
+            [nox, "-s", "week1"], ROOT, repeat, {**os.environ, "PREP_IMPL": "solution"}
+        ),
     }
 
 
