@@ -562,14 +562,28 @@ def log_to_mlflow(record: RunRecord, tracking_dir: Path) -> bool:
         import mlflow  # an optional extra: imported only when asked for
     except ImportError:
         return False
-    mlflow.set_tracking_uri(tracking_dir.resolve().as_uri())
-    mlflow.set_experiment("data_ml_coding-foundational")
-    with mlflow.start_run(run_name=record.run_id):
-        mlflow.set_tags(
-            {"git_commit": record.git_commit, "data_hash": record.data_hash, "model": record.model}
-        )
-        mlflow.log_params({"seed": record.seed, **json.loads(record.params)})
-        mlflow.log_metrics({name: getattr(record, name) for name in LOG_COLUMNS[7:]})
+    # MLflow 3 refuses a ./mlruns file store unless asked; ask for this call only, and put the
+    # environment back, so nothing else in the process sees the change.
+    previous = os.environ.get("MLFLOW_ALLOW_FILE_STORE")
+    os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+    try:
+        mlflow.set_tracking_uri(tracking_dir.resolve().as_uri())
+        mlflow.set_experiment("data_ml_coding-foundational")
+        with mlflow.start_run(run_name=record.run_id):
+            mlflow.set_tags(
+                {
+                    "git_commit": record.git_commit,
+                    "data_hash": record.data_hash,
+                    "model": record.model,
+                }
+            )
+            mlflow.log_params({"seed": record.seed, **json.loads(record.params)})
+            mlflow.log_metrics({name: getattr(record, name) for name in LOG_COLUMNS[7:]})
+    finally:
+        if previous is None:
+            os.environ.pop("MLFLOW_ALLOW_FILE_STORE", None)
+        else:
+            os.environ["MLFLOW_ALLOW_FILE_STORE"] = previous
     return True
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.machinery
 import json
 import shutil
 import subprocess
@@ -265,6 +266,20 @@ class TestPart4ExperimentLog:
             "creates nothing); MLflow is an optional extra"
         )
 
+    def test_with_mlflow_the_run_goes_to_a_local_file_store(
+        self, impl: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        calls = FakeMlflow()
+        monkeypatch.setitem(sys.modules, "mlflow", calls.module())
+        tracking = tmp_path / "mlruns"
+        logged = impl.log_to_mlflow(record(impl), tracking)
+        got = (logged, calls.uri, set(calls.metrics), calls.params.get("seed"))
+        expected = (True, tracking.resolve().as_uri(), set(METRICS), 7)
+        assert got == expected, (
+            "log_to_mlflow(record, tracking_dir) with mlflow installed: (returns True, a file:// "
+            "tracking URI for tracking_dir, every metric of the record, the seed as a param)"
+        )
+
     def test_two_runs_with_one_seed_give_two_rows_and_identical_metrics(
         self, impl: ModuleType, two_runs: tuple[Path, Any, Any]
     ) -> None:
@@ -342,3 +357,23 @@ class TestPart4ExperimentLog:
         assert stamp.utcoffset() is not None and stamp.utcoffset().total_seconds() == 0, (
             f"run_experiment(...).record.timestamp is {r.timestamp!r}; ISO 8601 in UTC"
         )
+
+
+class FakeMlflow:
+    """Records what an implementation asks of mlflow, standing in for the optional package."""
+
+    def __init__(self) -> None:
+        self.uri = ""
+        self.params: dict[str, Any] = {}
+        self.metrics: dict[str, float] = {}
+
+    def module(self) -> ModuleType:
+        fake = ModuleType("mlflow")
+        fake.__spec__ = importlib.machinery.ModuleSpec("mlflow", None)
+        fake.set_tracking_uri = lambda uri: setattr(self, "uri", uri)  # type: ignore[attr-defined]
+        fake.set_experiment = lambda name: None  # type: ignore[attr-defined]
+        fake.start_run = lambda **kwargs: contextlib.nullcontext()  # type: ignore[attr-defined]
+        fake.set_tags = lambda tags: None  # type: ignore[attr-defined]
+        fake.log_params = self.params.update  # type: ignore[attr-defined]
+        fake.log_metrics = self.metrics.update  # type: ignore[attr-defined]
+        return fake

@@ -498,10 +498,17 @@ def log_to_mlflow(record: RunRecord, tracking_dir: Path) -> bool:
     if importlib.util.find_spec("mlflow") is None:
         return False
     mlflow = importlib.import_module("mlflow")
-    mlflow.set_tracking_uri(tracking_dir.resolve().as_uri())
-    with mlflow.start_run(run_name=record.run_id):
-        mlflow.log_params({"seed": record.seed, "model": record.model})
-        mlflow.log_metrics({name: getattr(record, name) for name in LOG_COLUMNS[7:]})
+    # MLflow 3 refuses a file store unless MLFLOW_ALLOW_FILE_STORE is set: set it for this call.
+    saved = dict(os.environ)
+    os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+    try:
+        mlflow.set_tracking_uri(tracking_dir.resolve().as_uri())
+        with mlflow.start_run(run_name=record.run_id):
+            mlflow.log_params({"seed": record.seed, "model": record.model})
+            mlflow.log_metrics({name: getattr(record, name) for name in LOG_COLUMNS[7:]})
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     return True
 
 

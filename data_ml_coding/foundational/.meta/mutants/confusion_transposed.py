@@ -6,10 +6,10 @@ happened to the true Chinstraps".
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    matrix = confusion_matrix(split.y_test.astype(str), predicted.astype(str), labels=SPECIES)\n',
-        '    matrix = confusion_matrix(predicted.astype(str), split.y_test.astype(str), labels=SPECIES)\n',
+        "    matrix = confusion_matrix(split.y_test.astype(str), predicted.astype(str), labels=SPECIES)\n",
+        "    matrix = confusion_matrix(predicted.astype(str), split.y_test.astype(str), labels=SPECIES)\n",
     ),
 )

@@ -6,10 +6,10 @@ the model never learns to handle a missing sex.
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    return pd.DataFrame(typed, index=frame.index)\n',
-        '    return pd.DataFrame(typed, index=frame.index).dropna()\n',
+        "    return pd.DataFrame(typed, index=frame.index)\n",
+        "    return pd.DataFrame(typed, index=frame.index).dropna()\n",
     ),
 )

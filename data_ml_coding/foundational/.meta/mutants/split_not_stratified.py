@@ -6,10 +6,10 @@ seed, so two seeds evaluate on differently balanced test sets.
 Caught by: Part 2
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        stratify=frame[TARGET],\n',
-        '',
+        "        stratify=frame[TARGET],\n",
+        "",
     ),
 )

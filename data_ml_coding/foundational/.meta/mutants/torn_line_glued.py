@@ -6,10 +6,10 @@ the reader loses that good row with the torn one.
 Caught by: Part 4
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
         '        elif os.pread(descriptor, 1, size - 1) != b"\\n":\n            line = "\\n" + line\n',
-        '',
+        "",
     ),
 )
