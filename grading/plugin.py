@@ -523,6 +523,43 @@ def pytest_report_teststatus(report: pytest.TestReport) -> tuple[str, str, str] 
     return None
 
 
+class TestTimedOut(BaseException):
+    """A test ran past its timeout. A BaseException, unlike pytest-timeout's own `pytest.fail`:
+    Hypothesis catches Failed and re-runs the example to shrink it, and once the one-shot alarm
+    has fired, that re-run of an endless loop hung the whole run (6 of 21 shuffled runs)."""
+
+    __test__ = False
+
+
+TIMER = pytest.StashKey[object]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
+    """pytest-timeout's signal method, for exercise tests, raising TestTimedOut."""
+    if item.stash.get(EXERCISE, None) is None or settings.method != "signal":
+        return None
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise TestTimedOut(f"Timeout (>{settings.timeout:.1f}s) from pytest-timeout.")
+
+    item.stash[TIMER] = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, settings.timeout)
+    return True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_timeout_cancel_timer(item: pytest.Item) -> bool | None:
+    if TIMER not in item.stash:
+        return None
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    del item.stash[TIMER]
+    return True
+
+
 def _classify(report: pytest.TestReport, call: pytest.CallInfo[None]) -> tuple[Outcome, str]:
     if report.passed:
         return "passed", ""
@@ -547,7 +584,9 @@ def _classify(report: pytest.TestReport, call: pytest.CallInfo[None]) -> tuple[O
                 "failed",
                 f"called sys.exit({error.code!r}): a function must return, not end the program",
             )
-        if isinstance(error, pytest.fail.Exception) and str(error).startswith("Timeout"):
+        if isinstance(error, TestTimedOut | pytest.fail.Exception) and str(error).startswith(
+            "Timeout"
+        ):
             limit = str(error).split(")", 1)[0].removeprefix("Timeout (")
             return "timed_out", f"{report.head_line or 'a test'} ran {limit}"
     return "failed", _first_line(report)

@@ -307,3 +307,30 @@ def test_megabytes_of_output_are_cut_in_the_report(toy: Path) -> None:
     assert "characters of output cut" in output
     assert len(output) < 100_000, "a flood of prints must not bury the scorecard"
     assert document["parts"][1]["summary"] == "2/2 passed"
+
+
+PROPERTY_TEST = """
+import pytest
+from hypothesis import given, strategies as st
+
+
+@pytest.mark.part(1)
+class TestPart1Property:
+    @given(a=st.integers(), b=st.integers())
+    def test_add_agrees_with_plus(self, impl, a, b):
+        assert impl.add(a, b) == a + b
+"""
+
+
+@pytest.mark.timeout(60)
+def test_an_endless_loop_inside_a_property_test_times_out_instead_of_hanging(toy: Path) -> None:
+    # Hypothesis catches pytest.fail (pytest-timeout's own exception) and re-runs the example to
+    # shrink it; after the one-shot alarm that re-run looped forever. The plugin's timer raises
+    # a BaseException Hypothesis does not catch.
+    (toy / "code_challenge" / "toy" / "tests" / "test_property.py").write_text(PROPERTY_TEST)
+    loop = "def add(a, b):\n    while True:\n        pass\n\ndef total(values):\n    return sum(values)\n"
+    code, output, document = run(toy, loop, "--timeout", "1", "-k", "Property")
+    assert code == 1, output
+    assert (
+        document["parts"][0]["summary"] == "timed out (probable infinite loop or wrong complexity)"
+    )
