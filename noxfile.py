@@ -208,6 +208,22 @@ def rotate(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none", requires=["deps"])
+def flakes(session: nox.Session) -> None:
+    """verify's verdicts across 20 shuffled runs and one under CPU load: benchmarks/flakes.md."""
+    _module(session, "grading.flakes")
+
+
+@nox.session(reuse_venv=True, requires=["deps"])
+def mutation(session: nox.Session) -> None:
+    """Mutation score of every reference (cosmic-ray, in its own venv): benchmarks/mutation.md."""
+    session.install("cosmic-ray>=8.7")
+    tool = str(Path(session.bin) / "cosmic-ray")
+    command = [str(ENV_PYTHON), "-m", "grading.mutation", "--cosmic-ray", tool, *session.posargs]
+    if subprocess.run(command, cwd=ROOT, check=False).returncode:
+        session.error("a mutation target is below 90%: see benchmarks/mutation.md")
+
+
+@nox.session(venv_backend="none", requires=["deps"])
 def roadmap(session: nox.Session) -> None:
     """Regenerate the exercise tables of ROADMAP.md from exercises.toml."""
     _module(session, "grading.roadmap", fixed=("--write",))

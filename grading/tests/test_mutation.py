@@ -1,0 +1,259 @@
+"""Mutation testing on plain data: cosmic-ray's dump, the equivalents file, the tally, the
+report, and which grading modules are mutated against which unit tests."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grading import mutation
+from grading.mutation import Equivalent, Mutant, MutationError, Run
+
+DIFF = """--- mutation diff ---
+--- a/tmp/x/solution.py
++++ b/tmp/x/solution.py
+@@ -162,7 +162,7 @@
+     if not sorted_values:
+         raise ValueError("percentile() of an empty sequence")
+-    rank = max(1, math.ceil(p * len(sorted_values) / 100))
++    rank = max(2, math.ceil(p * len(sorted_values) / 100))
+     return sorted_values[rank - 1]"""
+
+
+def dump_line(result: dict[str, Any] | None, operator: str = "core/NumberReplacer") -> str:
+    item = {
+        "job_id": "abc",
+        "mutations": [
+            {
+                "module_path": "/tmp/x/solution.py",
+                "operator_name": operator,
+                "occurrence": 3,
+                "start_pos": [164, 15],
+                "end_pos": [164, 16],
+                "operator_args": {},
+                "definition_name": "percentile",
+            }
+        ],
+    }
+    return json.dumps([item, result])
+
+
+def result(test_outcome: str, output: str = "1 failed", worker: str = "normal") -> dict[str, Any]:
+    return {"worker_outcome": worker, "output": output, "test_outcome": test_outcome, "diff": DIFF}
+
+
+def mutant(outcome: str = "survived", line: int = 164, mutated: str = "rank = 2") -> Mutant:
+    return Mutant(
+        "code_challenge/easy",
+        "job",
+        line,
+        4,
+        "percentile",
+        "core/NumberReplacer",
+        "rank = 1",
+        mutated,
+        outcome,
+    )
+
+
+EQUIVALENT = Equivalent(
+    "code_challenge/easy", "percentile", "core/NumberReplacer", "rank = 1", "rank = 2", "same rank"
+)
+
+
+class TestDump:
+    def test_changed_lines_are_the_minus_and_plus_lines(self) -> None:
+        got = mutation.changed_lines(DIFF)
+        assert got == (
+            "rank = max(1, math.ceil(p * len(sorted_values) / 100))",
+            "rank = max(2, math.ceil(p * len(sorted_values) / 100))",
+        )
+
+    def test_blank_lines_at_the_end_of_a_file_are_no_change(self) -> None:
+        assert mutation.changed_lines("@@ -9 +9 @@\n-x = -a\n-\n+x = ~a") == ("x = -a", "x = ~a")
+
+    def test_a_removed_line_has_an_empty_mutated_side(self) -> None:
+        assert mutation.changed_lines("@@ -1 +1 @@\n-@dataclass\n class A:") == ("@dataclass", "")
+
+    @pytest.mark.parametrize(
+        ("given", "expected"),
+        [
+            (result("killed"), "killed"),
+            (result("killed", output="timeout"), "timeout"),
+            (result("survived"), "survived"),
+            (result("incompetent", worker="exception"), "incompetent"),
+            (None, "pending"),
+            ({"worker_outcome": "skipped", "test_outcome": None, "diff": None}, "skipped"),
+        ],
+        ids=["killed", "timeout", "survived", "crashed worker", "not run yet", "skipped"],
+    )
+    def test_outcomes(self, given: dict[str, Any] | None, expected: str) -> None:
+        (got,) = mutation.parse_dump("code_challenge/easy", [dump_line(given)])
+        assert got.outcome == expected
+
+    def test_a_mutant_carries_where_and_what(self) -> None:
+        (got,) = mutation.parse_dump("code_challenge/easy", [dump_line(result("survived")), ""])
+        assert (got.job, got.line, got.column) == ("abc", 164, 15)
+        assert (got.function, got.operator) == ("percentile", "core/NumberReplacer")
+        assert got.mutated.startswith("rank = max(2,")
+
+    def test_mutations_cosmic_ray_could_not_apply_are_left_out(self) -> None:
+        no_test = {"worker_outcome": "no-test", "output": None, "test_outcome": None, "diff": None}
+        assert mutation.parse_dump("code_challenge/easy", [dump_line(no_test)]) == []
+
+
+class TestAnnotations:
+    SOURCE = """from __future__ import annotations
+
+def f(x: int | None, *rest: str) -> str | None:  # é
+    y: int | None = x | 1
+    return None
+"""
+
+    def test_annotations_are_found_and_code_is_not(self) -> None:
+        spans = mutation.annotation_spans(self.SOURCE)
+        assert mutation.inside(3, 11, spans)  # the | of `int | None`
+        assert mutation.inside(3, 39, spans)  # the | of the return annotation
+        assert mutation.inside(4, 11, spans)  # a local variable's annotation
+        assert not mutation.inside(4, 22, spans)  # `x | 1` is code
+
+    def test_columns_count_characters_not_bytes(self) -> None:
+        spans = mutation.annotation_spans(
+            'from __future__ import annotations\nx = "é"; y: int | None = 1\n'
+        )
+        assert mutation.inside(2, 15, spans) and not mutation.inside(2, 24, spans)
+
+    def test_without_the_future_import_annotations_run_so_nothing_is_skipped(self) -> None:
+        assert mutation.annotation_spans("def f(x: int | None) -> None:\n    pass\n") == []
+
+
+class TestEquivalentsFile:
+    def test_entries_parse(self) -> None:
+        text = """
+[[equivalent]]
+target = "code_challenge/easy"
+function = "percentile"
+operator = "core/NumberReplacer"
+original = "rank = 1"
+mutated = "rank = 2"
+reason = "same rank"
+"""
+        assert mutation.parse_equivalents(text) == [EQUIVALENT]
+
+    def test_an_empty_file_lists_nothing(self) -> None:
+        assert mutation.parse_equivalents("# nothing yet\n") == []
+
+    def test_a_missing_reason_names_the_entry(self) -> None:
+        text = '[[equivalent]]\ntarget = "a"\nfunction = "f"\noperator = "o"\noriginal = "x"\nmutated = "y"\n'
+        with pytest.raises(MutationError, match=r"#1 needs text for reason"):
+            mutation.parse_equivalents(text)
+
+    def test_broken_toml_says_so(self) -> None:
+        with pytest.raises(MutationError, match="not valid TOML"):
+            mutation.parse_equivalents("[[equivalent]\n")
+
+    def test_matching_ignores_the_line_number(self) -> None:
+        assert EQUIVALENT.matches(mutant(line=200))
+        assert not EQUIVALENT.matches(mutant(mutated="rank = 3"))
+
+
+class TestTally:
+    def test_score_leaves_equivalents_out(self) -> None:
+        mutants = [
+            mutant("killed"),
+            mutant("timeout"),
+            mutant("survived"),
+            mutant("survived", mutated="rank = 3"),
+        ]
+        got = mutation.tally("code_challenge/easy", mutants, [EQUIVALENT])
+        assert (got.killed, got.timeouts, got.total) == (2, 1, 4)
+        assert got.survived == (mutant("survived", mutated="rank = 3"),)
+        assert got.score == pytest.approx(2 / 3)
+        assert not got.met
+
+    def test_ninety_percent_meets_the_target(self) -> None:
+        got = mutation.tally("t", [mutant("killed")] * 9 + [mutant("survived")], [])
+        assert got.score == pytest.approx(0.9) and got.met
+
+    def test_pending_mutants_never_meet_the_target(self) -> None:
+        got = mutation.tally("t", [mutant("killed"), mutant("pending")], [])
+        assert got.score == 1.0 and not got.met
+
+    def test_stale_entries_are_reported(self) -> None:
+        gone = Equivalent("code_challenge/easy", "f", "o", "a", "b", "r")
+        elsewhere = Equivalent("code_challenge/hard", "f", "o", "a", "b", "r")
+        got = mutation.stale(
+            [EQUIVALENT, gone, elsewhere], [mutant("killed")], ["code_challenge/easy"]
+        )
+        assert got == [(EQUIVALENT, "now killed"), (gone, "no such mutant any more")]
+
+
+class TestReport:
+    RUN = Run(
+        command="python -m grading.mutation --exercise code_challenge/easy",
+        started=datetime(2026, 11, 26, 15, 0, tzinfo=UTC),
+        seconds=600.0,
+        cores=2,
+        tool="cosmic-ray 8.7.0",
+        sources={"code_challenge/easy": "code_challenge/easy/.meta/solution.py"},
+        untested=("grading/doctor.py",),
+    )
+
+    def test_table_survivors_and_equivalents(self) -> None:
+        mutants = [
+            mutant("killed"),
+            mutant("survived"),
+            mutant("survived", line=170, mutated="a | b"),
+        ]
+        tallies = [mutation.tally("code_challenge/easy", mutants, [EQUIVALENT])]
+        got = mutation.render(self.RUN, tallies, [])
+        assert "| code_challenge/easy | 3 | 0 | 1 | 0 | 1 | 1 | 0 | 50.0% | **no** |" in got
+        assert (
+            "| code_challenge/easy/.meta/solution.py:170 | percentile | NumberReplacer | `rank = 1` | `a \\| b` |"
+            in got
+        )
+        assert (
+            "| code_challenge/easy/.meta/solution.py:164 | `rank = 1` → `rank = 2` | same rank |"
+            in got
+        )
+        assert "`grading/doctor.py`" in got
+
+    def test_no_survivors_says_none(self) -> None:
+        got = mutation.render(
+            self.RUN, [mutation.tally("code_challenge/easy", [mutant("killed")], [])], []
+        )
+        assert "| 100.0% | yes |" in got and "None." in got
+
+
+class TestTargets:
+    def test_grading_modules_pair_with_tests_naming_them(self) -> None:
+        targets, untested = mutation.grading_targets(
+            ["grading/roadmap.py", "grading/journal.py", "grading/doctor.py", "grading/results.py"],
+            ["grading/tests/test_roadmap_and_journal.py", "grading/tests/test_results.py"],
+        )
+        assert [(t.name, t.tests) for t in targets] == [
+            ("grading/journal.py", ("grading/tests/test_roadmap_and_journal.py",)),
+            ("grading/results.py", ("grading/tests/test_results.py",)),
+            ("grading/roadmap.py", ("grading/tests/test_roadmap_and_journal.py",)),
+        ]
+        assert untested == ["grading/doctor.py"]
+
+    def test_fingerprint_follows_the_code_and_its_tests(self, tmp_path: Path) -> None:
+        (tmp_path / "grading").mkdir()
+        (tmp_path / "ex" / "tests").mkdir(parents=True)
+        (tmp_path / "ex" / "solution.py").write_text("x = 1\n")
+        (tmp_path / "ex" / "tests" / "test_x.py").write_text("def test(): pass\n")
+        target = mutation.Target("ex", "ex/solution.py", ("ex/tests",))
+        first = mutation.fingerprint(tmp_path, target, "pytest ex")
+        assert first == mutation.fingerprint(tmp_path, target, "pytest ex")
+        assert first != mutation.fingerprint(tmp_path, target, "pytest ex -x")
+        (tmp_path / "ex" / "tests" / "test_x.py").write_text("def test(): assert 0\n")
+        assert first != mutation.fingerprint(tmp_path, target, "pytest ex")
+
+    def test_a_missing_tool_names_the_fix(self) -> None:
+        with pytest.raises(MutationError, match="nox -s mutation"):
+            mutation.find_tool("/nonexistent/cosmic-ray")
