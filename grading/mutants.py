@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,8 +142,17 @@ def convert(mutant: Path, bases: list[Path]) -> str:
         apply(Spec(base, tuple(pairs)), mutant)
     except MutantError:  # edits whose contexts overlap: one block from the first to the last
         pairs = _one_block(base_text, base_doc + body)
-    lines = [docstring.rstrip("\n"), "", f"BASE = {_relative(base, mutant)!r}", "REPLACE = ("]
-    lines += [f"    (\n        {old!r},\n        {new!r},\n    )," for old, new in pairs]
+    # JSON strings are Python literals in the double quotes `ruff format` prefers.
+    lines = [
+        docstring.rstrip("\n"),
+        "",
+        f"BASE = {json.dumps(_relative(base, mutant))}",
+        "REPLACE = (",
+    ]
+    lines += [
+        f"    (\n        {json.dumps(old, ensure_ascii=False)},\n        {json.dumps(new, ensure_ascii=False)},\n    ),"
+        for old, new in pairs
+    ]
     lines.append(")")
     converted = "\n".join(lines) + "\n"
     result = apply(spec_of(mutant, converted) or Spec(base, ()), mutant)

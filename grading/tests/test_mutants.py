@@ -75,6 +75,6 @@ def test_convert_turns_a_full_copy_into_edits_that_reproduce_it(tmp_path: Path) 
     ].replace("a + b", "a + b + 1")
     path = tree(tmp_path, full_copy)
     converted = mutants.convert(path, [tmp_path / ".meta" / "solution.py"])
-    assert "BASE = '../solution.py'" in converted and "Caught by: Part 1" in converted
+    assert 'BASE = "../solution.py"' in converted and "Caught by: Part 1" in converted
     path.write_text(converted)
     assert loading.load(path).add(1, 1) == 3

@@ -3,10 +3,10 @@
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    for number, line in enumerate(lines, start=1):\n        if not line.strip():\n            continue\n',
-        '    for number, line in enumerate(lines, start=1):\n',
+        "    for number, line in enumerate(lines, start=1):\n        if not line.strip():\n            continue\n",
+        "    for number, line in enumerate(lines, start=1):\n",
     ),
 )

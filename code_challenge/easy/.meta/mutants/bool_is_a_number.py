@@ -3,14 +3,14 @@
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '            ok = isinstance(value, int) and not isinstance(value, bool)  # True is an int in Python\n',
-        '            ok = isinstance(value, int)\n',
+        "            ok = isinstance(value, int) and not isinstance(value, bool)  # True is an int in Python\n",
+        "            ok = isinstance(value, int)\n",
     ),
     (
-        '    if isinstance(value, bool) or not isinstance(value, int | float):\n',
-        '    if not isinstance(value, int | float):\n',
+        "    if isinstance(value, bool) or not isinstance(value, int | float):\n",
+        "    if not isinstance(value, int | float):\n",
     ),
 )

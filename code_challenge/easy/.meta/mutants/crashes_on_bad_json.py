@@ -3,10 +3,10 @@
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
         '    try:\n        record = json.loads(line)\n    except (ValueError, RecursionError) as error:\n        return "bad_json", str(error)\n',
-        '    record = json.loads(line)\n',
+        "    record = json.loads(line)\n",
     ),
 )

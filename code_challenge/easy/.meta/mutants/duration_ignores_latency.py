@@ -3,10 +3,10 @@
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        end = event.ts_ms + event.latency_ms\n',
-        '        end = event.ts_ms\n',
+        "        end = event.ts_ms + event.latency_ms\n",
+        "        end = event.ts_ms\n",
     ),
 )

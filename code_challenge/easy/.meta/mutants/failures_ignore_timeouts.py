@@ -3,7 +3,7 @@
 Caught by: Part 2
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
         '        latencies[event.tool].append(event.latency_ms)\n        if event.status != "ok":\n',

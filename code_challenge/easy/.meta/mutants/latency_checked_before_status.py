@@ -3,11 +3,11 @@
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
         '    if record["status"] not in STATUSES:\n        return "unknown_status", f"status {record[\'status\']!r} is not one of {STATUSES}"\n',
-        '',
+        "",
     ),
     (
         '        return "negative_latency", f"latency_ms is {latency}"\n',

@@ -3,10 +3,10 @@
 Caught by: Part 4
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '                return 2 * _GAMMA ** (index + 1) / (_GAMMA + 1)\n',
-        '                return _GAMMA**index\n',
+        "                return 2 * _GAMMA ** (index + 1) / (_GAMMA + 1)\n",
+        "                return _GAMMA**index\n",
     ),
 )

@@ -3,10 +3,10 @@
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    return heapq.nsmallest(k, durations, key=lambda r: (-r.duration_ms, r.run_id))\n',
-        '    return heapq.nlargest(k, durations, key=lambda r: (r.duration_ms, r.run_id))\n',
+        "    return heapq.nsmallest(k, durations, key=lambda r: (-r.duration_ms, r.run_id))\n",
+        "    return heapq.nlargest(k, durations, key=lambda r: (r.duration_ms, r.run_id))\n",
     ),
 )

@@ -6,10 +6,10 @@ through at once: exactly what the rate limit is for.
 Caught by: Part 5
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '            self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)\n',
-        '            self._tokens += (now - self._updated) * self.rate\n',
+        "            self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)\n",
+        "            self._tokens += (now - self._updated) * self.rate\n",
     ),
 )

@@ -7,14 +7,14 @@ was cut short.
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        if running:\n            await asyncio.wait(running)\n',
-        '',
+        "        if running:\n            await asyncio.wait(running)\n",
+        "",
     ),
     (
-        '            if job.cancelled():\n',
-        '            if job.cancelled() or not job.done():\n',
+        "            if job.cancelled():\n",
+        "            if job.cancelled() or not job.done():\n",
     ),
 )

@@ -6,10 +6,10 @@ through a retried task looks shorter than it was.
 Caught by: Part 4
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        took = 0.0 if result.start is None or result.end is None else result.end - result.start\n',
-        '        took = sum(end - start for start, end in result.spans)\n',
+        "        took = 0.0 if result.start is None or result.end is None else result.end - result.start\n",
+        "        took = sum(end - start for start, end in result.spans)\n",
     ),
 )

@@ -5,10 +5,10 @@ A "graceful drain": execute returns long after its deadline, and never if a tool
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        pass  # the deadline: what is still running is cancelled below\n',
-        '        if running:  # the deadline: start nothing more, let the running ones finish\n            await asyncio.wait(running)\n',
+        "        pass  # the deadline: what is still running is cancelled below\n",
+        "        if running:  # the deadline: start nothing more, let the running ones finish\n            await asyncio.wait(running)\n",
     ),
 )

@@ -6,14 +6,14 @@ the previous attempt failed.
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    for attempt in range(1, task.retries + 2):\n',
-        '    for _attempt in range(1, task.retries + 2):\n',
+        "    for attempt in range(1, task.retries + 2):\n",
+        "    for _attempt in range(1, task.retries + 2):\n",
     ),
     (
-        '        if attempt <= task.retries:\n            await asyncio.sleep(retry_delay(backoff, seed, task.id, attempt))\n',
-        '',
+        "        if attempt <= task.retries:\n            await asyncio.sleep(retry_delay(backoff, seed, task.id, attempt))\n",
+        "",
     ),
 )

@@ -6,10 +6,10 @@ the one-node cycle it is; at run time it would wait for its own result forever.
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        missing[task.id] = len(task.deps)\n        for dep in task.deps:\n',
-        '        deps = [d for d in task.deps if d != task.id]  # a task does not wait for itself\n        missing[task.id] = len(deps)\n        for dep in deps:\n',
+        "        missing[task.id] = len(task.deps)\n        for dep in task.deps:\n",
+        "        deps = [d for d in task.deps if d != task.id]  # a task does not wait for itself\n        missing[task.id] = len(deps)\n        for dep in deps:\n",
     ),
 )

@@ -6,22 +6,22 @@ not by the smallest id: the plan changes when the caller lists the same tasks di
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        'import random\n',
-        'import random\nfrom collections import deque\n',
+        "import random\n",
+        "import random\nfrom collections import deque\n",
     ),
     (
-        '    available = [task.id for task in tasks if not task.deps]\n    heapq.heapify(available)\n',
-        '    available = deque(task.id for task in tasks if not task.deps)\n',
+        "    available = [task.id for task in tasks if not task.deps]\n    heapq.heapify(available)\n",
+        "    available = deque(task.id for task in tasks if not task.deps)\n",
     ),
     (
-        '        placed = heapq.heappop(available)\n',
-        '        placed = available.popleft()\n',
+        "        placed = heapq.heappop(available)\n",
+        "        placed = available.popleft()\n",
     ),
     (
-        '                heapq.heappush(available, child)\n',
-        '                available.append(child)\n',
+        "                heapq.heappush(available, child)\n",
+        "                available.append(child)\n",
     ),
 )

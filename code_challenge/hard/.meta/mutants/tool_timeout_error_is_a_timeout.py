@@ -6,7 +6,7 @@ than as the tool's error, so the error says the executor cut it short when it di
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
         '            error = "timeout" if scope.expired() else f"{type(exc).__name__}: {exc}"\n',

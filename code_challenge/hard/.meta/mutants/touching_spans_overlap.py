@@ -6,18 +6,18 @@ calls under limit 1 report a concurrency of 2.
 Caught by: Part 4
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        (time, step)\n',
-        '        (time, kind)\n',
+        "        (time, step)\n",
+        "        (time, kind)\n",
     ),
     (
-        '        for time, step in ((start, 1), (end, -1))\n',
+        "        for time, step in ((start, 1), (end, -1))\n",
         '        for time, kind in ((start, "start"), (end, "stop"))\n',
     ),
     (
-        '    for _, step in edges:\n        in_flight += step\n',
+        "    for _, step in edges:\n        in_flight += step\n",
         '    for _, kind in edges:\n        in_flight += 1 if kind == "start" else -1\n',
     ),
 )

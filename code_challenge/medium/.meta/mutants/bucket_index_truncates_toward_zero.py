@@ -5,10 +5,10 @@ For values under 1 the logarithm is negative and int() rounds it up: 0.5 lands i
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        # floor, not int(): int() rounds toward zero, which puts 0.5 in the bucket of 1.0.\n        index = math.floor(math.log(value) / _LOG_GAMMA)\n',
-        '        index = int(math.log(value) / _LOG_GAMMA)\n',
+        "        # floor, not int(): int() rounds toward zero, which puts 0.5 in the bucket of 1.0.\n        index = math.floor(math.log(value) / _LOG_GAMMA)\n",
+        "        index = int(math.log(value) / _LOG_GAMMA)\n",
     ),
 )

@@ -4,10 +4,10 @@ The window is (now - window, now]: at now = 60 with a 60 s window, the event at 
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        while events and events[0][0] <= horizon:\n',
-        '        while events and events[0][0] < horizon:\n',
+        "        while events and events[0][0] <= horizon:\n",
+        "        while events and events[0][0] < horizon:\n",
     ),
 )

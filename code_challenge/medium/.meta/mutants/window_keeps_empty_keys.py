@@ -4,10 +4,10 @@ Every count is right; only the bounded-memory test of Part 1 sees the difference
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '            left = counts[key] - 1\n            if left:\n                counts[key] = left\n            else:\n                del counts[key]  # a key with no event in the window costs nothing\n',
-        '            counts[key] -= 1\n',
+        "            left = counts[key] - 1\n            if left:\n                counts[key] = left\n            else:\n                del counts[key]  # a key with no event in the window costs nothing\n",
+        "            counts[key] -= 1\n",
     ),
 )

@@ -6,10 +6,10 @@ divided by the tasks solved.
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    spent = math.fsum(t.cost_usd for t in trajectories)  # failed runs cost money too\n',
-        '    spent = math.fsum(t.cost_usd for t in trajectories if t.success)\n',
+        "    spent = math.fsum(t.cost_usd for t in trajectories)  # failed runs cost money too\n",
+        "    spent = math.fsum(t.cost_usd for t in trajectories if t.success)\n",
     ),
 )

@@ -5,7 +5,7 @@ A change in the world that leaves the mix alone (batch 8 of the stream) goes unn
 Caught by: Part 4
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
         '    reasons = tuple(\n        reason\n        for reason, fired in (\n            ("drift", drift > triggers.max_drift),\n            ("performance", success_rate < state.reference_success - triggers.max_drop),\n        )\n        if fired\n    )\n',

@@ -5,10 +5,10 @@ That leaves out the model's time between calls, which the trajectory's latency_m
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        latency_ms=_latency(t.latency_ms for t in trajectories),\n',
-        '        latency_ms=_latency(sum(s.latency_ms for s in t.steps) for t in trajectories),\n',
+        "        latency_ms=_latency(t.latency_ms for t in trajectories),\n",
+        "        latency_ms=_latency(sum(s.latency_ms for s in t.steps) for t in trajectories),\n",
     ),
 )

@@ -3,10 +3,10 @@
 Caught by: Part 2
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    return GateDecision(all(c.passed for c in checks), checks, comparison)\n',
-        '    return GateDecision(success.passed and latency.passed, checks, comparison)\n',
+        "    return GateDecision(all(c.passed for c in checks), checks, comparison)\n",
+        "    return GateDecision(success.passed and latency.passed, checks, comparison)\n",
     ),
 )

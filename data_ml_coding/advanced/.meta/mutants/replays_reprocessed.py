@@ -5,10 +5,10 @@ A batch delivered twice is monitored, retrained and audited twice.
 Caught by: Part 4
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        if state is not None and batch.batch_id <= state.last_batch_id:\n            continue  # already decided: replaying it must not decide again\n',
-        '',
+        "        if state is not None and batch.batch_id <= state.last_batch_id:\n            continue  # already decided: replaying it must not decide again\n",
+        "",
     ),
 )

@@ -3,10 +3,10 @@
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    rows = list(comparisons)\n',
-        '    rows = [row for row in comparisons if row[2] != 0.5]\n',
+        "    rows = list(comparisons)\n",
+        "    rows = [row for row in comparisons if row[2] != 0.5]\n",
     ),
 )

@@ -6,10 +6,10 @@ every run, and a gate decision near the line flips between runs.
 Caught by: Part 4
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    rng = np.random.default_rng(seed)\n',
-        '    rng = np.random.default_rng()\n',
+        "    rng = np.random.default_rng(seed)\n",
+        "    rng = np.random.default_rng()\n",
     ),
 )

@@ -6,10 +6,10 @@ Either test alone should raise the alarm; requiring both misses shifts that only
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        drifted = value > psi_threshold or ks.pvalue < ks_alpha\n',
-        '        drifted = value > psi_threshold and ks.pvalue < ks_alpha\n',
+        "        drifted = value > psi_threshold or ks.pvalue < ks_alpha\n",
+        "        drifted = value > psi_threshold and ks.pvalue < ks_alpha\n",
     ),
 )

@@ -5,10 +5,10 @@ Any challenger a hair better on this sample is shipped, though its gain is insid
 Caught by: Part 4
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    if gain.low > min_gain:\n',
-        '    if gain.estimate > min_gain:\n',
+        "    if gain.low > min_gain:\n",
+        "    if gain.estimate > min_gain:\n",
     ),
 )

@@ -6,7 +6,7 @@ matches scipy when the samples happen to arrive sorted.
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
         '    ref = np.sort(_sample(reference, "reference"))\n    cur = np.sort(_sample(current, "current"))\n',

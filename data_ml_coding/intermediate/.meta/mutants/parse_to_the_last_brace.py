@@ -6,10 +6,10 @@ invalid JSON.
 Caught by: Part 5
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        # raw_decode stops at the end of the first value: trailing prose is not an error.\n        value, _end = _DECODER.raw_decode(body, start)\n',
+        "        # raw_decode stops at the end of the first value: trailing prose is not an error.\n        value, _end = _DECODER.raw_decode(body, start)\n",
         '        value = json.loads(body[start : body.rfind("}") + 1])\n',
     ),
 )

@@ -6,7 +6,7 @@ that moves whole blocks of values.
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
         '    ref_share = np.bincount(np.searchsorted(edges, ref, side="left"), minlength=edges.size + 1)\n    cur_share = np.bincount(np.searchsorted(edges, cur, side="left"), minlength=edges.size + 1)\n',

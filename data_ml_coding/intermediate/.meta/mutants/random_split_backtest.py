@@ -6,10 +6,10 @@ promises an accuracy production never sees.
 Caught by: Part 2
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        train = frame.iloc[fold.train]\n        test = frame.iloc[fold.test]\n',
-        '        rows = np.random.default_rng(number).permutation([*fold.train, *fold.test])\n        train = frame.iloc[rows[: len(fold.train)]]\n        test = frame.iloc[rows[len(fold.train) :]]\n',
+        "        train = frame.iloc[fold.train]\n        test = frame.iloc[fold.test]\n",
+        "        rows = np.random.default_rng(number).permutation([*fold.train, *fold.test])\n        train = frame.iloc[rows[: len(fold.train)]]\n        test = frame.iloc[rows[len(fold.train) :]]\n",
     ),
 )

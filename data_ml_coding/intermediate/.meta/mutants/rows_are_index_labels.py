@@ -6,10 +6,10 @@ date.
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    return tuple(int(i) for i in np.flatnonzero(mask.to_numpy(dtype=bool)))\n',
-        '    return tuple(int(i) for i in mask[mask.to_numpy(dtype=bool)].index)\n',
+        "    return tuple(int(i) for i in np.flatnonzero(mask.to_numpy(dtype=bool)))\n",
+        "    return tuple(int(i) for i in mask[mask.to_numpy(dtype=bool)].index)\n",
     ),
 )

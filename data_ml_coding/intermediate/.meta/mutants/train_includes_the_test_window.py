@@ -5,10 +5,10 @@ The model is scored on rows it was fitted on: leakage that no shuffling is neede
 Caught by: Part 2
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        folds.append(Fold(train=range(start, cutoff), test=range(cutoff, cutoff + horizon)))\n',
-        '        folds.append(\n            Fold(train=range(start, cutoff + horizon), test=range(cutoff, cutoff + horizon))\n        )\n',
+        "        folds.append(Fold(train=range(start, cutoff), test=range(cutoff, cutoff + horizon)))\n",
+        "        folds.append(\n            Fold(train=range(start, cutoff + horizon), test=range(cutoff, cutoff + horizon))\n        )\n",
     ),
 )

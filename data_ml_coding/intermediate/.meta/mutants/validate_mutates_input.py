@@ -5,7 +5,7 @@ The violations are right, but the caller's frame comes back with a new index.
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
         '    only when both `as_of` and `contract.max_age_days` are given. Never modifies `frame`.\n    """\n',

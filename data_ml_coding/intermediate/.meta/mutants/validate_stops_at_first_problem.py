@@ -5,10 +5,10 @@ A fail-fast validator: the producer fixes one problem per round trip instead of 
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        violations += _value_checks(values, spec)\n',
-        '        violations += _value_checks(values, spec)[:1]\n        if violations:\n            return violations\n',
+        "        violations += _value_checks(values, spec)\n",
+        "        violations += _value_checks(values, spec)[:1]\n        if violations:\n            return violations\n",
     ),
 )

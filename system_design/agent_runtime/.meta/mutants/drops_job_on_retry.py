@@ -5,10 +5,10 @@ At-most-once delivery: the job is neither completed nor dead-lettered, and nobod
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '            else:\n                queue.append(job)\n',
-        '',
+        "            else:\n                queue.append(job)\n",
+        "",
     ),
 )

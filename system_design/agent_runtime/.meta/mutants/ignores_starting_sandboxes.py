@@ -6,10 +6,10 @@ thundering herd of cold starts, paid for and then left idle.
 Caught by: Part 2
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        wanted = len(queue) + policy.target_idle - len(idle) - len(starting)\n',
-        '        wanted = len(queue) + policy.target_idle - len(idle)\n',
+        "        wanted = len(queue) + policy.target_idle - len(idle) - len(starting)\n",
+        "        wanted = len(queue) + policy.target_idle - len(idle)\n",
     ),
 )

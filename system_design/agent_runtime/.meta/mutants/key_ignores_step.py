@@ -6,7 +6,7 @@ email is never sent, the code never committed.
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
         '    return f"{job_id}/{step}"\n',

@@ -6,14 +6,14 @@ other tenant's jobs wait behind it while workers sit idle.
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '            heads = [\n                queue[0]\n                for tenant, queue in waiting.items()\n                if queue and active[tenant] < quotas.get(tenant, workers)\n            ]\n',
-        '            heads = [queue[0] for queue in waiting.values() if queue]\n',
+        "            heads = [\n                queue[0]\n                for tenant, queue in waiting.items()\n                if queue and active[tenant] < quotas.get(tenant, workers)\n            ]\n",
+        "            heads = [queue[0] for queue in waiting.values() if queue]\n",
     ),
     (
-        '            job = min(heads)[3]\n',
-        '            job = min(heads)[3]\n            if active[job.tenant] >= quotas.get(job.tenant, workers):\n                break\n',
+        "            job = min(heads)[3]\n",
+        "            job = min(heads)[3]\n            if active[job.tenant] >= quotas.get(job.tenant, workers):\n                break\n",
     ),
 )

@@ -5,14 +5,14 @@ After its first `quota` jobs a tenant never runs again: its later jobs are never
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '            _, worker, tenant = heapq.heappop(running)\n',
-        '            _, worker, _tenant = heapq.heappop(running)\n',
+        "            _, worker, tenant = heapq.heappop(running)\n",
+        "            _, worker, _tenant = heapq.heappop(running)\n",
     ),
     (
-        '            active[tenant] -= 1\n',
-        '',
+        "            active[tenant] -= 1\n",
+        "",
     ),
 )

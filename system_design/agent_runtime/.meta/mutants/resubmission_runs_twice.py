@@ -6,10 +6,10 @@ the report counts it twice and the queue pays for both.
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        if job.job_id not in attempts:\n            attempts[job.job_id] = 0\n            queue.append(job)\n',
-        '        attempts[job.job_id] = 0\n        queue.append(job)\n',
+        "        if job.job_id not in attempts:\n            attempts[job.job_id] = 0\n            queue.append(job)\n",
+        "        attempts[job.job_id] = 0\n        queue.append(job)\n",
     ),
 )

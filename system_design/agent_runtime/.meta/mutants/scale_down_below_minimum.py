@@ -6,10 +6,10 @@ burst pays every cold start again.
 Caught by: Part 2
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        while (\n            idle\n            and t - idle[0] >= policy.idle_timeout_s\n            and len(idle) > policy.target_idle\n            and total > policy.min_sandboxes\n        ):\n',
-        '        while idle and t - idle[0] >= policy.idle_timeout_s and len(idle) > policy.target_idle:\n',
+        "        while (\n            idle\n            and t - idle[0] >= policy.idle_timeout_s\n            and len(idle) > policy.target_idle\n            and total > policy.min_sandboxes\n        ):\n",
+        "        while idle and t - idle[0] >= policy.idle_timeout_s and len(idle) > policy.target_idle:\n",
     ),
 )

@@ -6,10 +6,10 @@ price of a reactive policy, which cold-starts the most.
 Caught by: Part 2
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        sandbox_seconds += total\n',
-        '        sandbox_seconds += total - len(starting)\n',
+        "        sandbox_seconds += total\n",
+        "        sandbox_seconds += total - len(starting)\n",
     ),
 )

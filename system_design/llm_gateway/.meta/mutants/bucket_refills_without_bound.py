@@ -6,10 +6,10 @@ send them all at once.
 Caught by: Part 2
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)\n',
-        '            self.tokens = self.tokens + (now - self.last) * self.rate\n',
+        "            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)\n",
+        "            self.tokens = self.tokens + (now - self.last) * self.rate\n",
     ),
 )

@@ -6,10 +6,10 @@ and still pays the input price. Overstates the saving by half.
 Caught by: Part 4
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    cached = hit_rate * traffic.prefix_tokens\n',
-        '    cached = hit_rate * traffic.prompt_tokens\n',
+        "    cached = hit_rate * traffic.prefix_tokens\n",
+        "    cached = hit_rate * traffic.prompt_tokens\n",
     ),
 )

@@ -6,10 +6,10 @@ B is always smaller than C, so every wait comes out too short and too few replic
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    utilization = offered_load / servers\n    return blocking / (1 - utilization * (1 - blocking))\n',
-        '    return blocking\n',
+        "    utilization = offered_load / servers\n    return blocking / (1 - utilization * (1 - blocking))\n",
+        "    return blocking\n",
     ),
 )

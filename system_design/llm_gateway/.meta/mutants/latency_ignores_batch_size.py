@@ -6,10 +6,10 @@ Makes batching look free: throughput rises with the batch while latency seems fl
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    return BatchPoint(batch, step, batch * 1000 / step, output_tokens * step / 1000)\n',
-        '    return BatchPoint(\n        batch, step, batch * 1000 / step, output_tokens * (base_ms + per_seq_ms) / 1000\n    )\n',
+        "    return BatchPoint(batch, step, batch * 1000 / step, output_tokens * step / 1000)\n",
+        "    return BatchPoint(\n        batch, step, batch * 1000 / step, output_tokens * (base_ms + per_seq_ms) / 1000\n    )\n",
     ),
 )

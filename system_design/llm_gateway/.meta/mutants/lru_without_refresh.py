@@ -5,10 +5,10 @@ The hottest prefix is evicted as soon as it is the oldest insert, however often 
 Caught by: Part 4
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '            cache.move_to_end(key)\n',
-        '',
+        "            cache.move_to_end(key)\n",
+        "",
     ),
 )

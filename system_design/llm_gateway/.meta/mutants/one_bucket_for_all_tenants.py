@@ -6,10 +6,10 @@ every other tenant.
 Caught by: Part 2
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        bucket = buckets.get(request.tenant)\n',
-        '        bucket = next(iter(buckets.values()), None)\n',
+        "        bucket = buckets.get(request.tenant)\n",
+        "        bucket = next(iter(buckets.values()), None)\n",
     ),
 )

@@ -6,10 +6,10 @@ locked out long after its rate would allow it back.
 Caught by: Part 2
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        if self.available() >= cost:\n            self.tokens -= cost\n            return True\n        return False\n',
-        '        ok = self.available() >= cost\n        self.tokens -= cost\n        return ok\n',
+        "        if self.available() >= cost:\n            self.tokens -= cost\n            return True\n        return False\n",
+        "        ok = self.available() >= cost\n        self.tokens -= cost\n        return ok\n",
     ),
 )

@@ -6,10 +6,10 @@ request queued: p99 waits come out too long and too many replicas are bought.
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    waiting = erlang_c(servers, arrival_rate * service_time)\n    if waiting <= 1 - q:\n        return 0.0\n    return math.log(waiting / (1 - q)) / (servers / service_time - arrival_rate)\n',
-        '    erlang_c(servers, arrival_rate * service_time)  # still rejects an unstable queue\n    return math.log(1 / (1 - q)) / (servers / service_time - arrival_rate)\n',
+        "    waiting = erlang_c(servers, arrival_rate * service_time)\n    if waiting <= 1 - q:\n        return 0.0\n    return math.log(waiting / (1 - q)) / (servers / service_time - arrival_rate)\n",
+        "    erlang_c(servers, arrival_rate * service_time)  # still rejects an unstable queue\n    return math.log(1 / (1 - q)) / (servers / service_time - arrival_rate)\n",
     ),
 )

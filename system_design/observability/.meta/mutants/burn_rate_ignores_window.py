@@ -6,10 +6,10 @@ pages come hours late or never, and once fired they do not clear.
 Caught by: Part 3
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '        start = max(0, end - minutes + 1)\n',
-        '        start = 0\n',
+        "        start = max(0, end - minutes + 1)\n",
+        "        start = 0\n",
     ),
 )

@@ -6,14 +6,14 @@ tenant label of the latency histogram (2,000 values, saving 3,598,200).
 Caught by: Part 4
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '            before = series_count(metric)\n',
-        '',
+        "            before = series_count(metric)\n",
+        "",
     ),
     (
-        '                after = before // metric.labels[label]\n                saving = before - after\n',
-        '                saving = metric.labels[label]  # the cardinality, not the series saved\n',
+        "                after = before // metric.labels[label]\n                saving = before - after\n",
+        "                saving = metric.labels[label]  # the cardinality, not the series saved\n",
     ),
 )

@@ -5,7 +5,7 @@
 Caught by: Part 4
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
         '    return combinations * (metric.buckets + 3 if metric.kind == "histogram" else 1)\n',

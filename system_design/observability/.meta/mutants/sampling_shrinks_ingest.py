@@ -6,10 +6,10 @@ trace to judge it.
 Caught by: Part 1
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    peak = spans_per_second * load.peak_to_average\n',
-        '    peak = spans_per_second * load.peak_to_average * keep_fraction\n',
+        "    peak = spans_per_second * load.peak_to_average\n",
+        "    peak = spans_per_second * load.peak_to_average * keep_fraction\n",
     ),
 )

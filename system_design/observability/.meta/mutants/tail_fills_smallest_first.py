@@ -6,14 +6,14 @@ runs and drops the long ones.
 Caught by: Part 2
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '    def order(trace: Trace) -> tuple[int, float, str]:\n',
-        '    def order(trace: Trace) -> tuple[int, int, str]:\n',
+        "    def order(trace: Trace) -> tuple[int, float, str]:\n",
+        "    def order(trace: Trace) -> tuple[int, int, str]:\n",
     ),
     (
-        '        return tier, trace_score(trace.trace_id), trace.trace_id\n',
-        '        return tier, trace.size_bytes, trace.trace_id\n',
+        "        return tier, trace_score(trace.trace_id), trace.trace_id\n",
+        "        return tier, trace.size_bytes, trace.trace_id\n",
     ),
 )

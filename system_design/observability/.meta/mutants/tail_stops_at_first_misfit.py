@@ -6,10 +6,10 @@ fit the budget are dropped.
 Caught by: Part 2
 """
 
-BASE = '../solution.py'
+BASE = "../solution.py"
 REPLACE = (
     (
-        '            left -= trace.size_bytes\n',
-        '            left -= trace.size_bytes\n        else:\n            break\n',
+        "            left -= trace.size_bytes\n",
+        "            left -= trace.size_bytes\n        else:\n            break\n",
     ),
 )
