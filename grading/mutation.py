@@ -485,8 +485,10 @@ def fingerprint(root: Path, target: Target, command: str) -> str:
     files += [root / "exercises.toml", *sorted((root / "grading").glob("*.py"))]
     for test in target.tests:
         path = root / test
+        # .meta/ holds the reference (hashed above) and candidates these tests never load.
+        skip = {"__pycache__", ".meta"}
         files += (
-            sorted(p for p in path.rglob("*.py") if "__pycache__" not in p.parts)
+            sorted(p for p in path.rglob("*.py") if not skip & set(p.parts))
             if path.is_dir()
             else [path]
         )

@@ -247,10 +247,13 @@ class TestTargets:
         (tmp_path / "ex" / "tests").mkdir(parents=True)
         (tmp_path / "ex" / "solution.py").write_text("x = 1\n")
         (tmp_path / "ex" / "tests" / "test_x.py").write_text("def test(): pass\n")
-        target = mutation.Target("ex", "ex/solution.py", ("ex/tests",))
+        target = mutation.Target("ex", "ex/solution.py", ("ex",))
         first = mutation.fingerprint(tmp_path, target, "pytest ex")
         assert first == mutation.fingerprint(tmp_path, target, "pytest ex")
         assert first != mutation.fingerprint(tmp_path, target, "pytest ex -x")
+        (tmp_path / "ex" / ".meta" / "mutants").mkdir(parents=True)
+        (tmp_path / "ex" / ".meta" / "mutants" / "m.py").write_text("x = 2\n")
+        assert first == mutation.fingerprint(tmp_path, target, "pytest ex"), "candidates count"
         (tmp_path / "ex" / "tests" / "test_x.py").write_text("def test(): assert 0\n")
         assert first != mutation.fingerprint(tmp_path, target, "pytest ex")
 
