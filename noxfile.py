@@ -210,7 +210,7 @@ def rotate(session: nox.Session) -> None:
 @nox.session(venv_backend="none", requires=["deps"])
 def flakes(session: nox.Session) -> None:
     """verify's verdicts across 20 shuffled runs and one under CPU load: benchmarks/flakes.md."""
-    _module(session, "grading.flakes")
+    _module(session, "grading.flakes", fixed=("--load",))
 
 
 @nox.session(reuse_venv=True, requires=["deps"])
@@ -218,7 +218,11 @@ def mutation(session: nox.Session) -> None:
     """Mutation score of every reference (cosmic-ray, in its own venv): benchmarks/mutation.md."""
     session.install("cosmic-ray>=8.7")
     tool = str(Path(session.bin) / "cosmic-ray")
-    command = [str(ENV_PYTHON), "-m", "grading.mutation", "--cosmic-ray", tool, *session.posargs]
+    # Sessions are kept under .nox/, so an interrupted campaign resumes where it stopped; a
+    # --sessions given after `--` wins (argparse keeps the last).
+    sessions = str(ROOT / ".nox" / "mutation-sessions")
+    command = [str(ENV_PYTHON), "-m", "grading.mutation", "--cosmic-ray", tool]
+    command += ["--sessions", sessions, *session.posargs]
     if subprocess.run(command, cwd=ROOT, check=False).returncode:
         session.error("a mutation target is below 90%: see benchmarks/mutation.md")
 

@@ -485,7 +485,9 @@ def pytest_runtest_makereport(
     state = item.config.stash[STATE]
     part = _part_of(item)
     outcome, message = _classify(report, call)
-    if outcome == "timed_out":
+    # A slow benchmark says nothing about correctness: only a correctness test's timeout stops
+    # the rest of its part.
+    if outcome == "timed_out" and not _is_bench(item):
         state.timed_out.add((exercise.path, part))
     if outcome in ("not_started", "import_error", "timed_out"):
         # One line instead of a traceback: the scorecard says the rest.

@@ -82,7 +82,7 @@ def _line(
     passed = outcomes.count("passed")
     first_problem = next((t for t in tests if t.outcome not in ("passed", "skipped")), None)
     state: State
-    if not tests:
+    if all(o == "skipped" for o in outcomes):  # none collected, or every one skipped
         state = "not_run"
     elif "import_error" in outcomes:
         state = "import_error"

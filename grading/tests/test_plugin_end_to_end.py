@@ -334,3 +334,25 @@ def test_an_endless_loop_inside_a_property_test_times_out_instead_of_hanging(toy
     assert (
         document["parts"][0]["summary"] == "timed out (probable infinite loop or wrong complexity)"
     )
+
+
+SLOW_BENCH = """
+import pytest
+
+
+@pytest.mark.part(1)
+@pytest.mark.bench
+def test_a_comparison_that_never_ends(impl):
+    while True:
+        impl.add(1, 2)
+"""
+
+
+@pytest.mark.timeout(60)
+def test_a_timed_out_benchmark_leaves_its_part_s_correctness_tests_running(toy: Path) -> None:
+    # The benchmark file sorts first, so its timeout comes before part 1's correctness tests.
+    (toy / "code_challenge" / "toy" / "tests" / "test_a_bench.py").write_text(SLOW_BENCH)
+    code, output, document = run(toy, SOLUTION, "--bench", "--timeout", "1")
+    assert states(document)[1] == "2/2 passed", output
+    assert states(document)[2] == "2/2 passed", output
+    assert code == 1, output  # the benchmark itself still fails the run

@@ -105,3 +105,8 @@ def test_render_shows_parts_benchmarks_and_next_step_without_colour() -> None:
     assert "1.3x — ok" in text and "12.0x" in text and "8,000" in text
     assert "Next: Part 2 is next" in text
     assert "\x1b[" not in text, "no ANSI codes when colour is off"
+
+
+def test_a_part_whose_tests_were_all_skipped_reads_not_run_not_passed() -> None:
+    tests = [record(1, "skipped"), record(1, "skipped"), record(2, "passed")]
+    assert summaries(tests) == ["not run", "1/1 passed", "not run"]

@@ -101,6 +101,18 @@ class TestPart4Stream:
             "[0, 1] is accepted when the exact one is under 1 ms"
         )
 
+    def test_one_latency_under_one_ms_counts_once_toward_the_rank(
+        self, impl: ModuleType, reference: ModuleType
+    ) -> None:
+        # p50 of three calls is rank 2: the 0.5 ms call is rank 1, so p50 is the 100 ms one.
+        given_lines = [
+            line_of((1000 + i, "r-1", "cache", "ok", v)) for i, v in enumerate((0.5, 100.0, 200.0))
+        ]
+        exact = exact_summary(reference, given_lines)
+        got = judged(plain(impl.summarize_stream(iter(given_lines))), exact)
+        expected = wanted(exact)
+        assert got == expected, f"summarize_stream(iter({given_lines!r})): {RULE}"
+
     def test_reads_a_one_shot_generator(
         self, impl: ModuleType, reference: ModuleType, seed: int
     ) -> None:

@@ -98,6 +98,18 @@ class TestPart2Summary:
         expected = [(2, 0.5)]
         assert got == expected, f"summarize(<ToolCalls {given_rows}>): (failures, error_rate)"
 
+    def test_a_status_equal_to_ok_counts_as_ok(self, impl: ModuleType) -> None:
+        # Built at run time, so not the interned literal: `status is not "ok"` would call it a
+        # failure, `status != "ok"` does not.
+        ok = "".join(["o", "k"])
+        given_rows = [(1000, "r-1", "fetch", ok, 10.0), (1001, "r-1", "fetch", ok, 20.0)]
+        got = [(s.failures, s.error_rate) for s in impl.summarize(events_of(impl, given_rows))]
+        expected = [(0, 0.0)]
+        assert got == expected, (
+            f"summarize(<ToolCalls {given_rows}>) with a status built at run time: "
+            "(failures, error_rate); compare strings with ==, not `is`"
+        )
+
     def test_percentiles_include_failed_calls(self, impl: ModuleType) -> None:
         given_rows = [
             (1000, "r-1", "python", "ok", 5.0),
