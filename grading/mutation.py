@@ -17,6 +17,7 @@ or have `cosmic-ray` on PATH. The report goes to benchmarks/mutation.md. Exit co
 target met, 1 a target missed, 2 bad usage.
 
 Usage: python -m grading.mutation [--exercise PATH ...] [--grading] [--module FILE ...]
+                                  [--sample N] [--sample-seed S] [--jobs N] [--sessions DIR]
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ import time
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -76,8 +78,10 @@ class Mutant:
     original: str  # the changed source line(s), stripped
     mutated: str
     # "killed", "timeout" (killed by the time limit), "survived", "incompetent", "pending" (not
-    # run yet) or "skipped" (inside an annotation, see annotation_spans)
+    # run yet), "skipped" (inside an annotation, see annotation_spans) or "unsampled" (left out
+    # of a --sample run)
     outcome: str
+    occurrence: int = 0  # cosmic-ray's index of this edit among its operator's in the file
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ def parse_dump(target: str, lines: Iterable[str]) -> list[Mutant]:
                 original=original,
                 mutated=mutated,
                 outcome=_outcome(worker, result),
+                occurrence=int(spec.get("occurrence", 0)),
             )
         )
     return sorted(mutants, key=lambda m: (m.line, m.operator, m.mutated))
@@ -206,6 +211,33 @@ def inside(line: int, column: int, spans: Sequence[Span]) -> bool:
     return any(start <= (line, column) < end for start, end in spans)
 
 
+def sample(mutants: Sequence[Mutant], size: int | None, seed: int) -> set[Mutant]:
+    """A seeded uniform sample of at most `size` of `mutants` (all of them when size is None).
+
+    Chosen by a hash of each mutant's identity (operator, occurrence, place), not by cosmic-ray's
+    random job ids, so the same code, size and seed always give the same sample.
+    """
+    if size is None or size >= len(mutants):
+        return set(mutants)
+
+    def key(m: Mutant) -> str:
+        identity = f"{seed}:{m.operator}:{m.occurrence}:{m.line}:{m.column}"
+        return hashlib.sha256(identity.encode()).hexdigest()
+
+    return set(sorted(mutants, key=key)[:size])
+
+
+def wilson_interval(killed: int, judged: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson score interval of a sampled score killed/judged."""
+    if judged == 0:
+        return 0.0, 1.0
+    share = killed / judged
+    centre = (share + z * z / (2 * judged)) / (1 + z * z / judged)
+    half = z * ((share * (1 - share) / judged + z * z / (4 * judged * judged)) ** 0.5)
+    half /= 1 + z * z / judged
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 EQUIVALENT_KEYS = ("target", "function", "operator", "original", "mutated", "reason")
 
 
@@ -246,6 +278,11 @@ class Tally:
     incompetent: int
     pending: int
     skipped: int = 0  # inside annotations, never run
+    unsampled: int = 0  # left out of a --sample run
+
+    @property
+    def sampled(self) -> bool:
+        return self.unsampled > 0
 
     @property
     def total(self) -> int:
@@ -256,6 +293,7 @@ class Tally:
             + self.incompetent
             + self.pending
             + self.skipped
+            + self.unsampled
         )
 
     @property
@@ -290,6 +328,7 @@ def tally(target: str, mutants: Sequence[Mutant], equivalents: Sequence[Equivale
         incompetent=counts["incompetent"],
         pending=counts["pending"],
         skipped=counts["skipped"],
+        unsampled=counts["unsampled"],
     )
 
 
@@ -320,6 +359,9 @@ class Run:
     tool: str  # "cosmic-ray 8.7.0"
     sources: dict[str, str]  # target -> mutated file
     untested: tuple[str, ...] = ()  # grading modules without a unit-test module
+    sample: int | None = None  # at most this many mutants run per exercise
+    grading_sample: int | None = None  # ... and per grading module
+    seed: int = 0
 
 
 def render(
@@ -332,21 +374,25 @@ def render(
         f"- Command: `{run.command}`",
         f"- Date: {run.started:%Y-%m-%d %H:%M} UTC; took {run.seconds / 60:.1f} min on "
         f"{run.cores} cores; {run.tool}, every core operator",
+        *_sampling(run),
         "- Score = killed / (killed + survivors not listed in "
         f"`benchmarks/mutation-equivalents.toml`); target ≥ {TARGET_SCORE:.0%} per target.",
         "- Mutants inside type annotations are skipped, not run: under `from __future__ import "
         "annotations` no annotation is ever evaluated, so they are equivalent by construction.",
         "",
-        "| target | mutants | skipped: in annotations | killed | of which by timeout | survived "
-        "| equivalent | incompetent | score | target met |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| target | mutants | skipped: in annotations | not sampled | killed | of which by timeout "
+        "| survived | equivalent | incompetent | score | target met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for t in tallies:
         score = "–" if t.score is None else f"{t.score:.1%}"
+        if t.score is not None and t.sampled:
+            low, high = wilson_interval(t.killed, t.killed + len(t.survived))
+            score += f" ({low:.0%}–{high:.0%})"
         met = "yes" if t.met else ("pending" if t.pending else "**no**")
         lines.append(
-            f"| {t.target} | {t.total} | {t.skipped} | {t.killed} | {t.timeouts} | {len(t.survived)} "
-            f"| {len(t.equivalent)} | {t.incompetent} | {score} | {met} |"
+            f"| {t.target} | {t.total} | {t.skipped} | {t.unsampled} | {t.killed} | {t.timeouts} "
+            f"| {len(t.survived)} | {len(t.equivalent)} | {t.incompetent} | {score} | {met} |"
         )
     survivors = [t for t in tallies if t.survived]
     lines += ["", "## Survivors: each needs a test, or an equivalents entry with its reason", ""]
@@ -387,6 +433,23 @@ def render(
         lines += ["", "## Not mutated: grading modules without a unit-test module", ""]
         lines.append(", ".join(f"`{name}`" for name in run.untested))
     return "\n".join(lines) + "\n"
+
+
+def _sampling(run: Run) -> list[str]:
+    """The report's line on sampling, if the run sampled."""
+    if run.sample is None and run.grading_sample is None:
+        return []
+    per = f"{_cap(run.sample)} mutants per exercise"
+    if run.grading_sample != run.sample:
+        per += f", {_cap(run.grading_sample)} per grading module"
+    return [
+        f"- Sampled: {per}, a uniform sample chosen by seed {run.seed}; a sampled score is "
+        "the sample's, with its 95% Wilson interval."
+    ]
+
+
+def _cap(size: int | None) -> str:
+    return "all" if size is None else f"at most {size}"
 
 
 def _short(operator: str) -> str:
@@ -431,9 +494,12 @@ def grading_targets(
 # --- running cosmic-ray -------------------------------------------------------------------------
 
 
-def mutate(target: Target, tool: Path, root: Path, work: Path) -> list[Mutant]:
+def mutate(
+    target: Target, tool: Path, root: Path, work: Path, size: int | None = None, seed: int = 0
+) -> list[Mutant]:
     """Run cosmic-ray over a copy of `target.source` (inside `root`, itself a copy for grading
-    modules) and return its mutants. The copy is the only file cosmic-ray ever writes.
+    modules) and return its mutants. The copy is the only file cosmic-ray ever writes. With
+    `size`, only a seeded sample of that many runs (see `sample`); the rest are `unsampled`.
 
     A session left in `work` by an earlier run over the same code and tests is resumed, not
     started again: only its pending mutants run (none, if it finished).
@@ -466,16 +532,27 @@ def mutate(target: Target, tool: Path, root: Path, work: Path) -> list[Mutant]:
     # Results land in a private PREP_HOME: a mutant's run is not the learner's history.
     env = {k: v for k, v in os.environ.items() if k != "PREP_IMPL"}
     env["PREP_HOME"] = str(work / "home")
-    current = fingerprint(root, target, shlex.join(command))
+    current = fingerprint(root, target, f"{shlex.join(command)} sample={size}:{seed}")
+    spans = annotation_spans(module.read_text(encoding="utf-8"))
+
+    def chosen(mutants: list[Mutant]) -> set[Mutant]:
+        return sample([m for m in mutants if not inside(m.line, m.column, spans)], size, seed)
+
     if not (session.is_file() and stamp.is_file() and stamp.read_text() == current):
         session.unlink(missing_ok=True)
         _cosmic_ray(tool, ["init", str(config), str(session)], root, env)
-        spans = annotation_spans(module.read_text(encoding="utf-8"))
         planned = parse_dump(target.name, _cosmic_ray(tool, ["dump", str(session)], root, env))
-        _skip(tool, session, [m.job for m in planned if inside(m.line, m.column, spans)])
+        picked = chosen(planned)
+        _skip(tool, session, [m.job for m in planned if m not in picked])
         stamp.write_text(current)
-    _execute(tool, config, session, root, env)
-    return parse_dump(target.name, _cosmic_ray(tool, ["dump", str(session)], root, env))
+    _execute(tool, config, session, root, env, target.name)
+    found = parse_dump(target.name, _cosmic_ray(tool, ["dump", str(session)], root, env))
+    # Skipped mutants outside annotations are the ones the sample left out.
+    unsampled = {m for m in found if m.outcome == "skipped" and not inside(m.line, m.column, spans)}
+    return sorted(
+        (replace(m, outcome="unsampled") if m in unsampled else m for m in found),
+        key=lambda m: (m.line, m.operator, m.mutated),
+    )
 
 
 def fingerprint(root: Path, target: Target, command: str) -> str:
@@ -526,7 +603,9 @@ def _skip(tool: Path, session: Path, jobs: list[str]) -> None:
         raise MutationError(f"could not mark {len(jobs)} annotation mutants skipped: {tail}")
 
 
-def _execute(tool: Path, config: Path, session: Path, cwd: Path, env: dict[str, str]) -> None:
+def _execute(
+    tool: Path, config: Path, session: Path, cwd: Path, env: dict[str, str], label: str = ""
+) -> None:
     """`cosmic-ray exec`, printing how far it got every PROGRESS_SECONDS (it prints nothing)."""
     process = subprocess.Popen(
         [str(tool), "exec", str(config), str(session)],
@@ -544,7 +623,7 @@ def _execute(tool: Path, config: Path, session: Path, cwd: Path, env: dict[str, 
             except subprocess.TimeoutExpired:
                 rows = _cosmic_ray(tool, ["dump", str(session)], cwd, env)
                 done = sum(not row.rstrip().endswith("null]") for row in rows)
-                print(f"  {done}/{len(rows)} mutants run", flush=True)
+                print(f"  {label}: {done}/{len(rows)} mutants done", flush=True)
     finally:
         if process.poll() is None:  # interrupted: stop cosmic-ray, the copy goes with scratch
             process.terminate()
@@ -604,8 +683,28 @@ def main(argv: list[str] | None = None) -> int:
         help="keep cosmic-ray's sessions in this folder: a rerun over unchanged code only "
         "re-renders the report (after editing the equivalents file) or resumes where it stopped",
     )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        help="run at most this many mutants per target, a seeded uniform sample (default: all)",
+    )
+    parser.add_argument(
+        "--grading-sample",
+        type=int,
+        help="the same, for each grading module (default: --sample); there are two dozen of them",
+    )
+    parser.add_argument(
+        "--sample-seed", type=int, default=0, help="which sample --sample takes (default 0)"
+    )
+    parser.add_argument("--jobs", type=int, default=1, help="targets mutated at once (default 1)")
     options = parser.parse_args(argv)
     try:
+        for name in ("sample", "grading_sample"):
+            value = getattr(options, name)
+            if value is not None and value < 1:
+                raise MutationError(f"--{name.replace('_', '-')} must be at least 1, not {value}")
+        if options.grading_sample is None:
+            options.grading_sample = options.sample
         tool = find_tool(options.tool)
         equivalents = (
             parse_equivalents(
@@ -616,7 +715,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         exercises, graded, untested = _targets(options)
         started, clock = datetime.now(UTC), time.perf_counter()
-        mutants = _run_all(tool, exercises, graded, options.sessions)
+        mutants = _run_all(tool, exercises, graded, options)
     except (MutationError, catalog.CatalogError) as error:
         print(f"mutation: {error}", file=sys.stderr)
         return 2
@@ -632,6 +731,9 @@ def main(argv: list[str] | None = None) -> int:
         tool=_version(tool),
         sources={t.name: t.source for t in targets},
         untested=tuple(untested),
+        sample=options.sample,
+        grading_sample=options.grading_sample if graded else options.sample,
+        seed=options.sample_seed,
     )
     report = render(run, tallies, stale(equivalents, mutants, run.sources))
     options.report.parent.mkdir(parents=True, exist_ok=True)
@@ -669,20 +771,32 @@ def _targets(options: argparse.Namespace) -> tuple[list[Target], list[Target], l
 
 
 def _run_all(
-    tool: Path, exercises: list[Target], graded: list[Target], sessions: Path | None
+    tool: Path, exercises: list[Target], graded: list[Target], options: argparse.Namespace
 ) -> list[Mutant]:
-    mutants: list[Mutant] = []
     with tempfile.TemporaryDirectory(prefix="prep-mutation-") as name:
-        scratch = sessions or Path(name)
+        scratch = options.sessions or Path(name)
         repository = copy_repository(scratch / "repository") if graded else ROOT
-        for target in [*exercises, *graded]:
+
+        def one(target: Target) -> list[Mutant]:
             root = ROOT if target in exercises else repository
             clock = time.perf_counter()
             print(f"mutating {target.source} against {' '.join(target.tests)} …", flush=True)
-            found = mutate(target, tool, root, scratch / target.name.replace("/", "-"))
-            mutants += found
-            print(f"  {len(found)} mutants in {time.perf_counter() - clock:.0f} s", flush=True)
-    return mutants
+            work = scratch / target.name.replace("/", "-")
+            size = options.sample if target in exercises else options.grading_sample
+            found = mutate(target, tool, root, work, size, options.sample_seed)
+            ran = sum(m.outcome not in ("skipped", "unsampled") for m in found)
+            seconds = time.perf_counter() - clock
+            print(
+                f"  {target.name}: {ran} of {len(found)} mutants run in {seconds:.0f} s", flush=True
+            )
+            return found
+
+        # Grading modules share one copy of the repository, and cosmic-ray writes each mutant
+        # into it: only exercises (each mutating its own copy of a reference) run side by side.
+        with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+            found = list(pool.map(one, exercises))
+        found += [one(target) for target in graded]
+    return [m for mutants in found for m in mutants]
 
 
 def _version(tool: Path) -> str:

@@ -4,6 +4,7 @@ report, and which grading modules are mutated against which unit tests."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -211,7 +212,7 @@ class TestReport:
         ]
         tallies = [mutation.tally("code_challenge/easy", mutants, [EQUIVALENT])]
         got = mutation.render(self.RUN, tallies, [])
-        assert "| code_challenge/easy | 3 | 0 | 1 | 0 | 1 | 1 | 0 | 50.0% | **no** |" in got
+        assert "| code_challenge/easy | 3 | 0 | 0 | 1 | 0 | 1 | 1 | 0 | 50.0% | **no** |" in got
         assert (
             "| code_challenge/easy/.meta/solution.py:170 | percentile | NumberReplacer | `rank = 1` | `a \\| b` |"
             in got
@@ -227,6 +228,40 @@ class TestReport:
             self.RUN, [mutation.tally("code_challenge/easy", [mutant("killed")], [])], []
         )
         assert "| 100.0% | yes |" in got and "None." in got
+
+    def test_a_sampled_run_says_so_and_gives_the_interval(self) -> None:
+        run = replace(self.RUN, sample=200, grading_sample=200, seed=3)
+        mutants = (
+            [mutant("killed")] * 19
+            + [mutant("survived", mutated="x")]
+            + [mutant("unsampled", line=9)] * 5
+        )
+        got = mutation.render(run, [mutation.tally("code_challenge/easy", mutants, [])], [])
+        assert "at most 200 mutants per exercise" in got and "seed 3" in got
+        assert (
+            "| code_challenge/easy | 25 | 0 | 5 | 19 | 0 | 1 | 0 | 0 | 95.0% (76%–99%) | yes |"
+            in got
+        )
+
+
+class TestSample:
+    MUTANTS = tuple(mutant(line=n) for n in range(1, 101))
+
+    def test_the_same_seed_gives_the_same_sample_and_another_seed_another(self) -> None:
+        first = mutation.sample(self.MUTANTS, 10, seed=1)
+        assert len(first) == 10
+        assert mutation.sample(self.MUTANTS[::-1], 10, seed=1) == first
+        assert mutation.sample(self.MUTANTS, 10, seed=2) != first
+
+    def test_no_size_or_a_large_one_takes_everything(self) -> None:
+        assert mutation.sample(self.MUTANTS, None, seed=1) == set(self.MUTANTS)
+        assert mutation.sample(self.MUTANTS, 500, seed=1) == set(self.MUTANTS)
+
+    def test_wilson_interval_matches_the_textbook_values(self) -> None:
+        # 95% Wilson interval of 19/20: 0.7639–0.9911 (Newcombe 1998, table I style check)
+        low, high = mutation.wilson_interval(19, 20)
+        assert (round(low, 4), round(high, 4)) == (0.7639, 0.9911)
+        assert mutation.wilson_interval(0, 0) == (0.0, 1.0)
 
 
 class TestTargets:
