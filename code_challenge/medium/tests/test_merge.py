@@ -47,6 +47,25 @@ class TestPart4MergeHeavyHitters:
             f"{'; '.join(got)}"
         )
 
+    @pytest.mark.parametrize(
+        ("left", "right"),
+        [
+            (["x"] * 5 + ["y"] * 4, ["z"] * 3 + ["w"]),
+            (["x"] * 1000 + ["y"] * 3, ["z"] * 3 + ["w"]),
+        ],
+        ids=["four keys into two counters", "one key far ahead"],
+    )
+    def test_a_merge_past_capacity_cuts_back_within_the_bound(
+        self, impl: ModuleType, left: list[str], right: list[str]
+    ) -> None:
+        # Each shard holds its two keys exactly; the merge sees four and must cut back to two
+        # without holding a third key or moving any estimate beyond n / m.
+        merged = fed(impl, 2, left).merge(fed(impl, 2, right))
+        got = guarantee_problems(merged, left + right, 2)
+        assert got == [], (
+            f"HeavyHitters(2) on {brief(left)} merged with one on {brief(right)}: {'; '.join(got)}"
+        )
+
     def test_counts_of_a_key_on_both_shards_add_up(self, impl: ModuleType) -> None:
         # "x" has 200 of 240 events: keeping the larger of its two counts (100) would be off by
         # 100, beyond n / m = 60.

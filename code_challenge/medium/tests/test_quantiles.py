@@ -73,7 +73,10 @@ class TestPart3Quantiles:
             sketch.percentile(50)
 
     @pytest.mark.parametrize(
-        "value", [-1.0, math.nan, math.inf], ids=["negative", "nan", "infinity"]
+        "value",
+        # float("inf") is a new object, not math.inf itself: `is not math.inf` would let it in.
+        [-1.0, -0.5, math.nan, math.inf, float("inf")],
+        ids=["negative", "just below zero", "nan", "infinity", "infinity parsed from text"],
     )
     def test_add_rejects_values_that_are_not_finite_and_non_negative(
         self, impl: ModuleType, value: float
@@ -81,6 +84,20 @@ class TestPart3Quantiles:
         sketch = impl.QuantileSketch()
         with pytest.raises(ValueError):
             sketch.add(value)
+
+    def test_a_refused_value_leaves_the_sketch_as_it_was(self, impl: ModuleType) -> None:
+        sketch = impl.QuantileSketch()
+        sketch.add(10.0)
+        for refused in (-0.5, -1.0, math.nan, math.inf):
+            with pytest.raises(ValueError):
+                sketch.add(refused)
+        got = [sketch.percentile(p) for p in (0, 50, 100)]
+        expected = [True, True, True]
+        assert [abs(g - 10.0) <= 0.1 for g in got] == expected, (
+            "QuantileSketch(): add(10.0), then add(-0.5), add(-1.0), add(nan) and add(inf) each "
+            f"raise ValueError; percentile(0), (50), (100) then returned {got}, expected 10.0 "
+            "within 1% each: a refused value must not be counted"
+        )
 
     def test_a_telemetry_stream_matches_numpy(self, impl: ModuleType, seed: int) -> None:
         values = [value for _timestamp, _key, value in events(4000, seed)]
