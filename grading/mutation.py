@@ -48,6 +48,7 @@ from grading.catalog import ROOT
 REPORT = ROOT / "benchmarks" / "mutation.md"
 EQUIVALENTS = ROOT / "benchmarks" / "mutation-equivalents.toml"
 TARGET_SCORE = 0.90
+CAMPAIGN_TOOLS = ("mutation.py", "flakes.py")  # never imported by a test run
 # Per mutant, on top of pytest-timeout's per-test limit: a mutant that makes a loop endless is
 # stopped by pytest-timeout first, so this only catches a wedged process.
 MUTANT_TIMEOUT_SECONDS = 120
@@ -78,8 +79,8 @@ class Mutant:
     original: str  # the changed source line(s), stripped
     mutated: str
     # "killed", "timeout" (killed by the time limit), "survived", "incompetent", "pending" (not
-    # run yet), "skipped" (inside an annotation, see annotation_spans) or "unsampled" (left out
-    # of a --sample run)
+    # run yet), "skipped" (inside an annotation, see annotation_spans), "unsampled" (left out
+    # of a --sample run) or "given" (in code starter.py ships as is, see given_spans)
     outcome: str
     occurrence: int = 0  # cosmic-ray's index of this edit among its operator's in the file
 
@@ -206,6 +207,44 @@ def _column(lines: list[str], line: int, byte_offset: int) -> int:
     return len(lines[line - 1].encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
 
 
+def given_spans(solution: str, starter: str) -> list[Span]:
+    """Where `solution` has code that `starter` ships unchanged: the learner never writes it, so
+    no test of the learner's work should grade it (records, constants, the `__main__` block).
+
+    A top-level statement, or a method, is given when the starter has one with the same syntax
+    tree (line numbers aside); a class that differs is looked into method by method, and its
+    decorators are given when the starter's class of that name has the same ones.
+    """
+    mine, theirs = ast.parse(solution), ast.parse(starter)
+    lines = solution.splitlines()
+    found: list[Span] = []
+
+    def span(node: ast.stmt) -> Span:
+        decorators = getattr(node, "decorator_list", [])
+        first = min([node.lineno, *(d.lineno for d in decorators)])
+        last = node.end_lineno or node.lineno
+        return (first, 0), (last, len(lines[last - 1]) + 1)
+
+    def walk(body: list[ast.stmt], given: list[ast.stmt]) -> None:
+        dumps = {ast.dump(node) for node in given}
+        classes = {n.name: n for n in given if isinstance(n, ast.ClassDef)}
+        for node in body:
+            if ast.dump(node) in dumps:
+                found.append(span(node))
+            elif isinstance(node, ast.ClassDef) and node.name in classes:
+                twin = classes[node.name]
+                if [ast.dump(d) for d in node.decorator_list] == [
+                    ast.dump(d) for d in twin.decorator_list
+                ]:
+                    for decorator in node.decorator_list:
+                        end = decorator.end_lineno or decorator.lineno
+                        found.append(((decorator.lineno, 0), (end, len(lines[end - 1]) + 1)))
+                walk(node.body, twin.body)
+
+    walk(mine.body, theirs.body)
+    return found
+
+
 def inside(line: int, column: int, spans: Sequence[Span]) -> bool:
     """True when (line, column) lies within one of `spans`."""
     return any(start <= (line, column) < end for start, end in spans)
@@ -279,6 +318,7 @@ class Tally:
     pending: int
     skipped: int = 0  # inside annotations, never run
     unsampled: int = 0  # left out of a --sample run
+    given: int = 0  # in code starter.py ships unchanged, left out of the score
 
     @property
     def sampled(self) -> bool:
@@ -294,6 +334,7 @@ class Tally:
             + self.pending
             + self.skipped
             + self.unsampled
+            + self.given
         )
 
     @property
@@ -329,6 +370,7 @@ def tally(target: str, mutants: Sequence[Mutant], equivalents: Sequence[Equivale
         pending=counts["pending"],
         skipped=counts["skipped"],
         unsampled=counts["unsampled"],
+        given=counts["given"],
     )
 
 
@@ -379,10 +421,13 @@ def render(
         f"`benchmarks/mutation-equivalents.toml`); target ≥ {TARGET_SCORE:.0%} per target.",
         "- Mutants inside type annotations are skipped, not run: under `from __future__ import "
         "annotations` no annotation is ever evaluated, so they are equivalent by construction.",
+        "- Mutants in given code (records, constants and helpers `starter.py` ships exactly as "
+        "the reference has them) are left out of the score: the learner never writes that code, "
+        "so the tests of the learner's work do not grade it.",
         "",
-        "| target | mutants | skipped: in annotations | not sampled | killed | of which by timeout "
-        "| survived | equivalent | incompetent | score | target met |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| target | mutants | skipped: in annotations | in given code | not sampled | killed "
+        "| of which by timeout | survived | equivalent | incompetent | score | target met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for t in tallies:
         score = "–" if t.score is None else f"{t.score:.1%}"
@@ -391,7 +436,8 @@ def render(
             score += f" ({low:.0%}–{high:.0%})"
         met = "yes" if t.met else ("pending" if t.pending else "**no**")
         lines.append(
-            f"| {t.target} | {t.total} | {t.skipped} | {t.unsampled} | {t.killed} | {t.timeouts} "
+            f"| {t.target} | {t.total} | {t.skipped} | {t.given} | {t.unsampled} | {t.killed} "
+            f"| {t.timeouts} "
             f"| {len(t.survived)} | {len(t.equivalent)} | {t.incompetent} | {score} | {met} |"
         )
     survivors = [t for t in tallies if t.survived]
@@ -495,14 +541,21 @@ def grading_targets(
 
 
 def mutate(
-    target: Target, tool: Path, root: Path, work: Path, size: int | None = None, seed: int = 0
+    target: Target,
+    tool: Path,
+    root: Path,
+    work: Path,
+    size: int | None = None,
+    seed: int = 0,
+    run: bool = True,
 ) -> list[Mutant]:
     """Run cosmic-ray over a copy of `target.source` (inside `root`, itself a copy for grading
     modules) and return its mutants. The copy is the only file cosmic-ray ever writes. With
     `size`, only a seeded sample of that many runs (see `sample`); the rest are `unsampled`.
 
     A session left in `work` by an earlier run over the same code and tests is resumed, not
-    started again: only its pending mutants run (none, if it finished).
+    started again: only its pending mutants run (none, if it finished). With `run` False nothing
+    runs: the kept session is read as it is (a warning says when its code or tests changed).
     """
     work.mkdir(parents=True, exist_ok=True)
     if root == ROOT:  # an exercise: mutate a copy beside the session, load it with --impl
@@ -538,28 +591,54 @@ def mutate(
     def chosen(mutants: list[Mutant]) -> set[Mutant]:
         return sample([m for m in mutants if not inside(m.line, m.column, spans)], size, seed)
 
-    if not (session.is_file() and stamp.is_file() and stamp.read_text() == current):
+    fresh = session.is_file() and stamp.is_file() and stamp.read_text() == current
+    if not run:
+        if not session.is_file():
+            raise MutationError(
+                f"no kept session for {target.name} in {work}; run without --no-run"
+            )
+        if not fresh:
+            print(f"  {target.name}: its code or tests changed since this session ran", flush=True)
+    elif not fresh:
         session.unlink(missing_ok=True)
         _cosmic_ray(tool, ["init", str(config), str(session)], root, env)
         planned = parse_dump(target.name, _cosmic_ray(tool, ["dump", str(session)], root, env))
         picked = chosen(planned)
         _skip(tool, session, [m.job for m in planned if m not in picked])
         stamp.write_text(current)
-    _execute(tool, config, session, root, env, target.name)
+    if run:
+        _execute(tool, config, session, root, env, target.name)
     found = parse_dump(target.name, _cosmic_ray(tool, ["dump", str(session)], root, env))
-    # Skipped mutants outside annotations are the ones the sample left out.
-    unsampled = {m for m in found if m.outcome == "skipped" and not inside(m.line, m.column, spans)}
-    return sorted(
-        (replace(m, outcome="unsampled") if m in unsampled else m for m in found),
-        key=lambda m: (m.line, m.operator, m.mutated),
+    starter = ROOT / Path(target.source).parent.parent / "starter.py"
+    given = (
+        given_spans(module.read_text(encoding="utf-8"), starter.read_text(encoding="utf-8"))
+        if root == ROOT and starter.is_file()
+        else []
     )
+    return sorted(
+        (_relabel(m, spans, given) for m in found), key=lambda m: (m.line, m.operator, m.mutated)
+    )
+
+
+def _relabel(mutant: Mutant, annotations: Sequence[Span], given: Sequence[Span]) -> Mutant:
+    """Skipped mutants outside annotations are the ones the sample left out; any mutant in given
+    code is `given`, run or not (the sample is drawn over all, so it stays reproducible)."""
+    if inside(mutant.line, mutant.column, annotations):
+        return mutant
+    if inside(mutant.line, mutant.column, given):
+        return replace(mutant, outcome="given")
+    if mutant.outcome == "skipped":
+        return replace(mutant, outcome="unsampled")
+    return mutant
 
 
 def fingerprint(root: Path, target: Target, command: str) -> str:
     """A digest of everything a mutant's verdict depends on: the test command, the mutated file,
     its tests, the grading layer and the repository's configuration."""
     files = [root / target.source, root / "conftest.py", root / "pyproject.toml"]
-    files += [root / "exercises.toml", *sorted((root / "grading").glob("*.py"))]
+    # Every grading module a test run may import; the campaign tools themselves are not.
+    layer = sorted(p for p in (root / "grading").glob("*.py") if p.name not in CAMPAIGN_TOOLS)
+    files += [root / "exercises.toml", *layer]
     for test in target.tests:
         path = root / test
         # .meta/ holds the reference (hashed above) and candidates these tests never load.
@@ -697,8 +776,16 @@ def main(argv: list[str] | None = None) -> int:
         "--sample-seed", type=int, default=0, help="which sample --sample takes (default 0)"
     )
     parser.add_argument("--jobs", type=int, default=1, help="targets mutated at once (default 1)")
+    parser.add_argument(
+        "--no-run",
+        action="store_true",
+        help="run nothing: re-render the report from the sessions kept in --sessions (after "
+        "editing the equivalents file, say)",
+    )
     options = parser.parse_args(argv)
     try:
+        if options.no_run and not options.sessions:
+            raise MutationError("--no-run reads kept sessions: give --sessions DIR")
         for name in ("sample", "grading_sample"):
             value = getattr(options, name)
             if value is not None and value < 1:
@@ -775,7 +862,10 @@ def _run_all(
 ) -> list[Mutant]:
     with tempfile.TemporaryDirectory(prefix="prep-mutation-") as name:
         scratch = options.sessions or Path(name)
-        repository = copy_repository(scratch / "repository") if graded else ROOT
+        repository = ROOT
+        if graded:  # --no-run reads the kept copy: no mutant runs, so none can be left in it
+            kept = scratch / "repository"
+            repository = kept if options.no_run else copy_repository(kept)
 
         def one(target: Target) -> list[Mutant]:
             root = ROOT if target in exercises else repository
@@ -783,7 +873,7 @@ def _run_all(
             print(f"mutating {target.source} against {' '.join(target.tests)} …", flush=True)
             work = scratch / target.name.replace("/", "-")
             size = options.sample if target in exercises else options.grading_sample
-            found = mutate(target, tool, root, work, size, options.sample_seed)
+            found = mutate(target, tool, root, work, size, options.sample_seed, not options.no_run)
             ran = sum(m.outcome not in ("skipped", "unsampled") for m in found)
             seconds = time.perf_counter() - clock
             print(

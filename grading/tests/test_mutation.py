@@ -212,7 +212,7 @@ class TestReport:
         ]
         tallies = [mutation.tally("code_challenge/easy", mutants, [EQUIVALENT])]
         got = mutation.render(self.RUN, tallies, [])
-        assert "| code_challenge/easy | 3 | 0 | 0 | 1 | 0 | 1 | 1 | 0 | 50.0% | **no** |" in got
+        assert "| code_challenge/easy | 3 | 0 | 0 | 0 | 1 | 0 | 1 | 1 | 0 | 50.0% | **no** |" in got
         assert (
             "| code_challenge/easy/.meta/solution.py:170 | percentile | NumberReplacer | `rank = 1` | `a \\| b` |"
             in got
@@ -239,9 +239,74 @@ class TestReport:
         got = mutation.render(run, [mutation.tally("code_challenge/easy", mutants, [])], [])
         assert "at most 200 mutants per exercise" in got and "seed 3" in got
         assert (
-            "| code_challenge/easy | 25 | 0 | 5 | 19 | 0 | 1 | 0 | 0 | 95.0% (76%–99%) | yes |"
+            "| code_challenge/easy | 25 | 0 | 0 | 5 | 19 | 0 | 1 | 0 | 0 | 95.0% (76%–99%) | yes |"
             in got
         )
+
+
+GIVEN_SOLUTION = """\
+from dataclasses import dataclass
+
+LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Record:
+    name: str
+
+    def label(self) -> str:
+        return self.name.upper()
+
+    def size(self) -> int:
+        return len(self.name) * 2
+
+
+def solve(x: int) -> int:
+    \"\"\"Twice x.\"\"\"
+    return x * 2
+
+
+if __name__ == "__main__":
+    print(solve(LIMIT))
+"""
+GIVEN_STARTER = GIVEN_SOLUTION.replace("return len(self.name) * 2", "raise NotImplementedError")
+GIVEN_STARTER = GIVEN_STARTER.replace("return x * 2", "raise NotImplementedError")
+
+
+class TestGivenCode:
+    SPANS = mutation.given_spans(GIVEN_SOLUTION, GIVEN_STARTER)
+
+    @pytest.mark.parametrize(
+        ("text", "given"),
+        [
+            ("LIMIT = 10", True),
+            ("@dataclass(frozen=True)", True),
+            ("return self.name.upper()", True),
+            ("return len(self.name) * 2", False),
+            ("return x * 2", False),
+            ("print(solve(LIMIT))", True),
+        ],
+    )
+    def test_code_the_starter_ships_as_is_is_given(self, text: str, given: bool) -> None:
+        line = (
+            GIVEN_SOLUTION.splitlines().index(
+                next(row for row in GIVEN_SOLUTION.splitlines() if text in row)
+            )
+            + 1
+        )
+        column = next(row for row in GIVEN_SOLUTION.splitlines() if text in row).index(text)
+        assert mutation.inside(line, column, self.SPANS) is given, text
+
+    def test_a_given_mutant_is_relabelled_whatever_its_outcome(self) -> None:
+        spans = [((5, 0), (5, 40))]
+        assert mutation._relabel(mutant("survived", line=5), [], spans).outcome == "given"
+        assert mutation._relabel(mutant("skipped", line=6), [], spans).outcome == "unsampled"
+        assert mutation._relabel(mutant("skipped", line=5), spans, []).outcome == "skipped"
+        assert mutation._relabel(mutant("killed", line=6), [], spans).outcome == "killed"
+
+    def test_given_mutants_are_out_of_the_score(self) -> None:
+        got = mutation.tally("t", [mutant("killed"), mutant("given")], [])
+        assert (got.score, got.given, got.total) == (1.0, 1, 2)
 
 
 class TestSample:
