@@ -192,6 +192,12 @@ class TestTally:
         )
         assert got == [(EQUIVALENT, "now killed"), (gone, "no such mutant any more")]
 
+    def test_in_a_sampled_target_an_entry_matching_nothing_is_not_stale(self) -> None:
+        gone = Equivalent("code_challenge/easy", "f", "o", "a", "b", "r")
+        mutants = [mutant("killed"), mutant("unsampled", line=9, mutated="")]
+        got = mutation.stale([EQUIVALENT, gone], mutants, ["code_challenge/easy"])
+        assert got == [(EQUIVALENT, "now killed")]
+
 
 class TestReport:
     RUN = Run(
