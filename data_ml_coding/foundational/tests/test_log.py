@@ -95,12 +95,13 @@ class TestPart4ExperimentLog:
     def test_first_append_writes_the_header_then_the_row(
         self, impl: ModuleType, tmp_path: Path
     ) -> None:
-        log = tmp_path / "new" / "experiments.csv"
+        log = tmp_path / "new" / "runs" / "experiments.csv"
         impl.append_run(log, record(impl))
         got = log.read_text(encoding="utf-8")
         expected = HEADER + line(FIELDS)
         assert got == expected, (
-            "append_run(<new log>, record): the LOG_COLUMNS header, then one line; floats as "
+            "append_run(<new log in folders not yet created>, record): the LOG_COLUMNS header, "
+            "then one line; floats as "
             "repr() so that they read back exactly, csv quoting for the JSON params"
         )
 

@@ -169,6 +169,46 @@ class TestPart1LoadAndProfile:
             f"{str(caught.value)!r}: one error naming every broken column saves a round trip"
         )
 
+    def test_every_column_that_fails_a_check_is_named_at_once(self, impl: ModuleType) -> None:
+        given = oracle.raw()
+        cell(0, "species", "Emperor")(given)
+        cell(0, "body_mass_g", -1.0)(given)
+        cell(0, "year", 1999)(given)
+        with pytest.raises(impl.ContractError) as caught:
+            impl.validate(given)
+        message = str(caught.value)
+        got = [
+            word
+            for word in ("species", "Emperor", "body_mass_g", "-1", "year", "1999")
+            if word in message
+        ]
+        expected = ["species", "Emperor", "body_mass_g", "-1", "year", "1999"]
+        assert got == expected, (
+            f"validate(<raw table, row 0: species 'Emperor', body mass -1.0, year 1999>) said "
+            f"{message!r}: after one broken column, keep checking the others"
+        )
+
+    def test_a_bound_left_as_none_is_no_bound(self, impl: ModuleType) -> None:
+        contract = (
+            impl.ColumnSpec("depth_m", "float", nullable=True, high=0.0),
+            impl.ColumnSpec("count", "int", nullable=False, low=0),
+        )
+        given = pd.DataFrame({"depth_m": [-1e6, -0.5, np.nan], "count": [0, 5, 10**9]})
+        typed = impl.validate(given, contract=contract)
+        got = (list(typed.columns), typed["depth_m"].tolist()[:2], typed["count"].tolist())
+        expected = (["depth_m", "count"], [-1e6, -0.5], [0, 5, 10**9])
+        assert got == expected, (
+            "validate(pd.DataFrame({'depth_m': [-1e6, -0.5, nan], 'count': [0, 5, 10**9]}), "
+            "<depth_m float with only high=0.0, count int with only low=0>): a bound that is "
+            "None does not limit that side"
+        )
+        with pytest.raises(impl.ContractError, match="depth_m") as caught:
+            impl.validate(given.assign(depth_m=[-1.0, 3.0, np.nan]), contract=contract)
+        assert "3.0" in str(caught.value), (
+            f"validate(<depth_m 3.0 above its high bound 0.0>) said {str(caught.value)!r}; "
+            "name the offending value"
+        )
+
     def test_contract_error_is_a_value_error(self, impl: ModuleType) -> None:
         given = oracle.raw()
         del given["island"]
