@@ -196,7 +196,7 @@ class TestPart2Backtest:
         )
 
     def test_log_experiment_appends_one_json_line(self, impl: ModuleType, tmp_path: Path) -> None:
-        log = tmp_path / "runs" / "experiments.jsonl"
+        log = tmp_path / "runs" / "weather" / "experiments.jsonl"
         scores = [
             impl.FoldScore(0, 4, 2, 0.5, ("a", "b")),
             impl.FoldScore(1, 6, 2, 1.0, ("a", "a")),
@@ -220,8 +220,8 @@ class TestPart2Backtest:
         }
         expected = (first, [first, second])
         assert got == expected, (
-            "log_experiment(<tmp>/runs/experiments.jsonl, ...) twice: (the first record returned, "
-            "the lines of the file; the folder did not exist)"
+            "log_experiment(<tmp>/runs/weather/experiments.jsonl, ...) twice: (the first record "
+            "returned, the lines of the file; neither runs/ nor runs/weather/ existed)"
         )
 
     def test_leaderboard_ranks_the_latest_run_of_each_iteration(

@@ -84,6 +84,14 @@ CORRUPTIONS: dict[str, tuple[Callable[[pd.DataFrame], pd.DataFrame], Found]] = {
         [("wrong_dtype", "day", ())],
     ),
     "labels sent as codes": (changed(label=[0, 1, 0, 2]), [("wrong_dtype", "label", ())]),
+    "labels all missing, so the column is numeric (float NaN)": (
+        changed(label=[np.nan, np.nan, np.nan, np.nan]),
+        [("wrong_dtype", "label", ())],
+    ),
+    "labels all missing as dates (NaT), so the column is datetime": (
+        changed(label=pd.Series([pd.NaT] * 4, dtype="datetime64[ns]")),
+        [("wrong_dtype", "label", ())],
+    ),
     "a missing number": (changed(temp={1: np.nan}), [("null", "temp", (1,))]),
     "a missing label": (changed(label={2: None}), [("null", "label", (2,))]),
     "a missing date": (changed(day={3: pd.NaT}), [("null", "day", (3,))]),

@@ -136,9 +136,39 @@ class TestPart4Harness:
         expected = (1.0, 1.0, 1.0)
         assert got == expected, "slice_metrics([1.0, 0.0, 1.0], ['a', 'a', 'b'])['b']"
 
-    def test_slices_must_match_the_scores(self, impl: ModuleType) -> None:
+    @pytest.mark.parametrize(
+        ("scores", "slices"),
+        [([1.0, 0.0, 1.0], ["a", "b"]), ([1.0, 0.0], ["a", "b", "a"])],
+        ids=["more scores than slices", "fewer scores than slices"],
+    )
+    def test_slices_must_match_the_scores(
+        self, impl: ModuleType, scores: list[float], slices: list[str]
+    ) -> None:
         with pytest.raises(ValueError):
-            impl.slice_metrics([1.0, 0.0, 1.0], ["a", "b"])
+            impl.slice_metrics(scores, slices)
+
+    def test_the_defaults_are_the_documented_ones(self, impl: ModuleType) -> None:
+        # Continuous scores: resampled means rarely tie, so another seed or resample count
+        # moves the interval.
+        rng = np.random.default_rng(3)
+        scores = rng.random(60)
+        slices = ["a", "b"] * 30
+        champion, challenger = rng.random(60), rng.random(60)
+        got = (
+            impl.slice_metrics(scores, slices),
+            impl.champion_challenger(champion, challenger).gain,
+        )
+        expected = (
+            impl.slice_metrics(scores, slices, n_resamples=2000, confidence=0.95, seed=0),
+            impl.champion_challenger(
+                champion, challenger, min_gain=0.0, n_resamples=2000, confidence=0.95, seed=0
+            ).gain,
+        )
+        assert got == expected, (
+            "(slice_metrics(<60 scores>, <2 slices>), champion_challenger(<60 rows>, <60 rows>)"
+            ".gain) with the defaults must equal the same calls with n_resamples=2000, "
+            "confidence=0.95, seed=0 (the signatures in starter.py)"
+        )
 
     def test_a_real_gain_is_promoted(self, impl: ModuleType, reference: ModuleType) -> None:
         champion = hits(1000, 0.7, 1)

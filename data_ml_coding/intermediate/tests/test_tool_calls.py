@@ -261,6 +261,31 @@ class TestPart5ToolCalls:
             "99 cases both versions answered"
         )
 
+    def test_the_defaults_are_the_documented_ones(self, impl: ModuleType) -> None:
+        records = tool_log()
+        got = (
+            impl.score_prompts(records),
+            impl.compare_prompts(records, "v1", "v2", "argument_f1").gain,
+        )
+        expected = (
+            impl.score_prompts(records, n_resamples=2000, confidence=0.95, seed=0),
+            impl.compare_prompts(
+                records,
+                "v1",
+                "v2",
+                "argument_f1",
+                min_gain=0.0,
+                n_resamples=2000,
+                confidence=0.95,
+                seed=0,
+            ).gain,
+        )
+        assert got == expected, (
+            "(score_prompts(<log>), compare_prompts(<log>, 'v1', 'v2', 'argument_f1').gain) with "
+            "the defaults must equal the same calls with n_resamples=2000, confidence=0.95, "
+            "seed=0 (the signatures in starter.py)"
+        )
+
     def test_unknown_measures_raise(self, impl: ModuleType) -> None:
         with pytest.raises(ValueError):
             impl.compare_prompts(tool_log(), "v1", "v2", measure="latency")
