@@ -93,6 +93,9 @@ class Equivalent:
     original: str
     mutated: str
     reason: str
+    # True for a survivor that is not equivalent but cannot be killed within the exercise's
+    # contract (`accepted = true`): it stays a survivor in the score, shown with its reason.
+    accepted: bool = False
 
     def matches(self, mutant: Mutant) -> bool:
         """Same target, function, operator and edit: the line number may move, the text may not."""
@@ -300,7 +303,13 @@ def parse_equivalents(text: str, source: str = "mutation-equivalents.toml") -> l
             raise MutationError(
                 f"{source}: [[equivalent]] #{index} needs text for {', '.join(missing)}"
             )
-        found.append(Equivalent(*(entry[key] for key in EQUIVALENT_KEYS)))
+        accepted = entry.get("accepted", False)
+        if not isinstance(accepted, bool):
+            raise MutationError(
+                f"{source}: [[equivalent]] #{index}: accepted must be true or false"
+            )
+        target, function, operator, original, mutated, reason = (entry[k] for k in EQUIVALENT_KEYS)
+        found.append(Equivalent(target, function, operator, original, mutated, reason, accepted))
     return found
 
 
@@ -312,13 +321,15 @@ class Tally:
     target: str
     killed: int  # timeouts included
     timeouts: int
-    survived: tuple[Mutant, ...]  # not listed as equivalent
+    survived: tuple[Mutant, ...]  # not listed as equivalent (nor accepted)
     equivalent: tuple[tuple[Mutant, Equivalent], ...]
     incompetent: int
     pending: int
     skipped: int = 0  # inside annotations, never run
     unsampled: int = 0  # left out of a --sample run
     given: int = 0  # in code starter.py ships unchanged, left out of the score
+    # survivors listed with `accepted = true`: explained, but still counted against the score
+    accepted: tuple[tuple[Mutant, Equivalent], ...] = ()
 
     @property
     def sampled(self) -> bool:
@@ -329,6 +340,7 @@ class Tally:
         return (
             self.killed
             + len(self.survived)
+            + len(self.accepted)
             + len(self.equivalent)
             + self.incompetent
             + self.pending
@@ -340,7 +352,7 @@ class Tally:
     @property
     def score(self) -> float | None:
         """Killed / non-equivalent mutants that ran; None when none ran."""
-        judged = self.killed + len(self.survived)
+        judged = self.killed + len(self.survived) + len(self.accepted)
         return self.killed / judged if judged else None
 
     @property
@@ -351,7 +363,9 @@ class Tally:
 def tally(target: str, mutants: Sequence[Mutant], equivalents: Sequence[Equivalent]) -> Tally:
     """Count one target's mutants; survivors matching an equivalents entry are set aside."""
     counts = Counter(m.outcome for m in mutants)
-    survived, equivalent = [], []
+    survived: list[Mutant] = []
+    equivalent: list[tuple[Mutant, Equivalent]] = []
+    accepted: list[tuple[Mutant, Equivalent]] = []
     for mutant in mutants:
         if mutant.outcome != "survived":
             continue
@@ -359,7 +373,7 @@ def tally(target: str, mutants: Sequence[Mutant], equivalents: Sequence[Equivale
         if entry is None:
             survived.append(mutant)
         else:
-            equivalent.append((mutant, entry))
+            (accepted if entry.accepted else equivalent).append((mutant, entry))
     return Tally(
         target=target,
         killed=counts["killed"] + counts["timeout"],
@@ -371,6 +385,7 @@ def tally(target: str, mutants: Sequence[Mutant], equivalents: Sequence[Equivale
         skipped=counts["skipped"],
         unsampled=counts["unsampled"],
         given=counts["given"],
+        accepted=tuple(accepted),
     )
 
 
@@ -436,7 +451,7 @@ def render(
     for t in tallies:
         score = "–" if t.score is None else f"{t.score:.1%}"
         if t.score is not None and t.sampled:
-            low, high = wilson_interval(t.killed, t.killed + len(t.survived))
+            low, high = wilson_interval(t.killed, t.killed + len(t.survived) + len(t.accepted))
             score += f" ({low:.0%}–{high:.0%})"
         met = "yes" if t.met else ("pending" if t.pending else "**no**")
         lines.append(
@@ -461,6 +476,15 @@ def render(
             for m in t.survived
         ]
         lines.append("")
+    accepted = [(t, m, e) for t in tallies for m, e in t.accepted]
+    if accepted:
+        lines += ["", "## Accepted survivors (not equivalent; counted against the score)", ""]
+        lines += ["| where | mutation | why no test kills it |", "|---|---|---|"]
+        lines += [
+            f"| {run.sources[t.target]}:{m.line} | {_code(m.original)} → {_code(m.mutated)} "
+            f"| {_cell(e.reason)} |"
+            for t, m, e in accepted
+        ]
     equivalent = [(t, m, e) for t in tallies for m, e in t.equivalent]
     lines += ["", "## Equivalent mutants (left out of the score)", ""]
     lines += (

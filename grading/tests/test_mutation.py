@@ -176,6 +176,32 @@ class TestTally:
         assert got.score == pytest.approx(2 / 3)
         assert not got.met
 
+    def test_an_accepted_survivor_is_explained_but_still_counts(self) -> None:
+        accepted = Equivalent(
+            "code_challenge/easy",
+            "percentile",
+            "core/NumberReplacer",
+            "rank = 1",
+            "rank = 2",
+            "needs a test the naive baseline would fail",
+            accepted=True,
+        )
+        got = mutation.tally(
+            "code_challenge/easy", [mutant("killed"), mutant("survived")], [accepted]
+        )
+        assert (got.survived, len(got.accepted), got.score, got.total) == ((), 1, 0.5, 2)
+        report = mutation.render(TestReport.RUN, [got], [])
+        assert "## Accepted survivors" in report
+        assert "needs a test the naive baseline would fail" in report
+
+    def test_accepted_must_be_a_boolean(self) -> None:
+        text = (
+            '[[equivalent]]\ntarget = "t"\nfunction = ""\noperator = "o"\noriginal = "a"\n'
+            'mutated = "b"\nreason = "r"\naccepted = "yes"\n'
+        )
+        with pytest.raises(MutationError, match="accepted must be true or false"):
+            mutation.parse_equivalents(text)
+
     def test_ninety_percent_meets_the_target(self) -> None:
         got = mutation.tally("t", [mutant("killed")] * 9 + [mutant("survived")], [])
         assert got.score == pytest.approx(0.9) and got.met

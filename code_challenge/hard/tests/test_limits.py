@@ -92,6 +92,17 @@ class TestPart5RateLimits:
             "TokenBucket(rate=0.5, burst=1)}}): the retry is ready at 0.75 but waits for a token"
         )
 
+    def test_a_long_wait_for_a_token_is_waited_in_full(self, impl: ModuleType) -> None:
+        given_tasks = [task(impl, "s1", tool="search"), task(impl, "s2", tool="search")]
+        bucket = impl.TokenBucket(rate=0.001, burst=1)
+        outcome = run(impl, given_tasks, limit=2, rate_limits={"search": bucket})
+        got = sorted(outcome.starts())
+        expected = [0.0, 1000.0]
+        assert got == expected, (
+            f"execute({shape(given_tasks)}, limit=2, rate_limits={{'search': "
+            "TokenBucket(rate=0.001, burst=1)}}): call starts; the second waits 1 / rate = 1000 s"
+        )
+
     def test_tools_without_a_bucket_are_not_limited(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, f"f{i}", tool="fetch", takes=1) for i in range(4)]
         bucket = impl.TokenBucket(rate=0.1, burst=1)
@@ -139,6 +150,42 @@ class TestPart5Priorities:
         assert got == expected, (
             f"execute({shape(given_tasks)}, limit=2): call starts; each freed slot goes to the "
             "highest priority still waiting"
+        )
+
+    def test_a_task_ready_later_loses_a_tie_to_a_waiting_task_with_a_smaller_id(
+        self, impl: ModuleType
+    ) -> None:
+        # z becomes ready at 1 (when p ends) and waits beside the root a: the slot q frees at 2
+        # goes to a (same priority, smaller id), then z takes the next slot at 3.
+        given_tasks = [
+            task(impl, "p", takes=1, priority=4),
+            task(impl, "q", takes=2, priority=4),
+            task(impl, "r", takes=2, priority=3),
+            task(impl, "a", takes=1, priority=0),
+            task(impl, "z", "p", takes=1, priority=0),
+        ]
+        outcome = run(impl, given_tasks, limit=2)
+        got = {c.task: c.start for c in outcome.calls}
+        expected = {"p": 0.0, "q": 0.0, "r": 1.0, "a": 2.0, "z": 3.0}
+        assert got == expected, (
+            f"execute({shape(given_tasks)}, limit=2): call starts; at 2 the waiting a and z "
+            "tie on priority, so the smaller id goes first"
+        )
+
+    def test_tasks_ready_together_start_by_priority(self, impl: ModuleType) -> None:
+        given_tasks = [
+            task(impl, "s", takes=1),
+            task(impl, "long", takes=5),
+            task(impl, "v", "s", takes=2, priority=3),
+            task(impl, "x", "s", takes=1, priority=1),
+            task(impl, "y", "s", takes=1, priority=2),
+        ]
+        outcome = run(impl, given_tasks, limit=2)
+        got = [c.task for c in outcome.calls if c.task in ("v", "x", "y")]
+        expected = ["v", "y", "x"]
+        assert got == expected, (
+            f"execute({shape(given_tasks)}, limit=2): call order of s's dependents, which wait "
+            "for the one free slot: highest priority first"
         )
 
     def test_priorities_do_not_break_dependencies(self, impl: ModuleType) -> None:

@@ -145,6 +145,16 @@ class TestPart4Metrics:
         expected = {"makespan": 2.0, "critical_path": 2.0}
         assert got == expected, f"metrics({graph}, a failed 0-2, b and c skipped)"
 
+    def test_a_run_where_nothing_started_has_no_critical_path(self, impl: ModuleType) -> None:
+        graph = {"a": "", "b": "a"}
+        given_results = [result(impl, "a"), result(impl, "b")]
+        got = measured(impl, graph, given_results)
+        expected = {"makespan": 0.0, "critical_path": 0.0, "max_concurrency": 0, "retries": {}}
+        assert got == expected, (
+            f"metrics({graph}, a and b skipped, as after deadline=0): a task that never started "
+            "weighs 0"
+        )
+
     def test_max_concurrency_counts_overlapping_attempts(self, impl: ModuleType) -> None:
         given_results = [
             result(impl, "a", (0.0, 2.0)),

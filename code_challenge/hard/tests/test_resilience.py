@@ -255,6 +255,17 @@ class TestPart3Deadline:
             "task, return time)"
         )
 
+    def test_a_cancelled_task_keeps_the_start_of_its_first_call(self, impl: ModuleType) -> None:
+        given_tasks = [task(impl, "a", script="fh", takes=1, retries=1)]
+        outcome = run(impl, given_tasks, deadline=5.0, backoff=impl.Backoff(**NO_JITTER))
+        result = outcome.results["a"]  # type: ignore[index]
+        got = (result.status, result.attempts, result.start, result.end)
+        expected = ("cancelled", 2, 0.0, 5.0)
+        assert got == expected, (
+            f"execute({shape(given_tasks)}, deadline=5, backoff base 1 without jitter): "
+            "(status, attempts, start, end): start is the first call's start (0), not its end"
+        )
+
     def test_execute_returns_at_the_deadline(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="h"), task(impl, "b", takes=100)]
         outcome = run(impl, given_tasks, deadline=5.0)

@@ -255,6 +255,19 @@ class TestPart2Run:
             "read from the event loop's clock"
         )
 
+    def test_times_stay_relative_to_the_call_in_a_long_run(self, impl: ModuleType) -> None:
+        given_tasks = [task(impl, "a", takes=700), task(impl, "b", "a", takes=700)]
+        outcome = run(impl, given_tasks, limit=2)
+        assert outcome.results is not None
+        got = {
+            tid: (r.start, r.end, [tuple(s) for s in r.spans]) for tid, r in outcome.results.items()
+        }
+        expected = {"a": (0.0, 700.0, [(0.0, 700.0)]), "b": (700.0, 1400.0, [(700.0, 1400.0)])}
+        assert got == expected, (
+            f"execute({shape(given_tasks)}, limit=2): (start, end, spans); every time is the "
+            "loop's clock minus its value when execute was called, however long the run"
+        )
+
     def test_an_invalid_plan_raises_before_any_call(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a"), task(impl, "b", "c"), task(impl, "c", "b")]
         recorder = Recorder()
