@@ -218,6 +218,22 @@ class TestPart2Compare:
             f"Your gate explained:\n{decision.explain()}"
         )
 
+    def test_latency_guardrail_is_relative_to_the_baselines_nearest_rank_p95(
+        self, impl: ModuleType
+    ) -> None:
+        # Baseline 10, 20, ..., 1000 ms: nearest-rank p95 is 950 ms (p96 would be 960 ms). The
+        # candidate is 10.5% slower everywhere: p95 1049.75 ms > 1.10 x 950 = 1045 ms.
+        baseline = [trajectory(impl, f"t{i}", True, 10.0 * (i + 1)) for i in range(100)]
+        candidate = [trajectory(impl, f"t{i}", True, 11.05 * (i + 1)) for i in range(100)]
+        decision = impl.ship_gate(baseline, candidate)
+        got = {c.name: c.passed for c in decision.checks}["latency"]
+        expected = False
+        assert got == expected, (
+            "ship_gate(<baseline 10..1000 ms, candidate 1.105x everywhere: p95 1049.75 vs 950 ms>)"
+            f": latency passed = {got}; 1049.75 > 1.10 x 950. Your gate explained:\n"
+            f"{decision.explain()}"
+        )
+
     def test_checks_come_in_a_fixed_order(self, impl: ModuleType) -> None:
         decision = gate_on(impl, "v2", 0)
         got = [c.name for c in decision.checks]

@@ -183,6 +183,21 @@ class TestPart3Feedback:
             f"pull() returned, once per round ({len(pull.arms)} calls to pull)"
         )
 
+    def test_bandit_plays_only_arms_that_exist(self, impl: ModuleType) -> None:
+        called: list[int] = []
+
+        def pull(arm: int) -> float:
+            called.append(arm)
+            return 1.0 if arm == 1 else 0.0
+
+        run = impl.run_bandit(pull, 3, 30, seed=0)
+        got = sorted({a for a in [*run.arms, *called] if a not in (0, 1, 2)})
+        expected = []
+        assert got == expected, (
+            "run_bandit(pull, 3, 30, seed=0): every arm played and passed to pull() must be one "
+            f"of 0, 1, 2; arms played: {list(run.arms)}"
+        )
+
     @pytest.mark.parametrize("run", BANDIT_SEEDS)
     def test_bandit_regret_is_bounded(self, impl: ModuleType, run: int) -> None:
         env = simulator.PromptVariants(seed=run)

@@ -145,6 +145,17 @@ class TestPart1Measure:
         got = impl.violation_upper_bound(10, 10)
         assert got == pytest.approx(1.0), "violation_upper_bound(10, 10)"
 
+    def test_a_run_where_every_trajectory_violated_bounds_the_rate_at_one(
+        self, impl: ModuleType
+    ) -> None:
+        runs = [trajectory(impl, f"t{i}", True, flags=("pii_leak",)) for i in range(300)]
+        got = impl.measure(runs).violation_upper
+        expected = 1.0
+        assert got == pytest.approx(expected), (
+            "measure(<300 trajectories, every one flagged>).violation_upper: with violations == n "
+            "the bound is 1.0 (compare the counts by value, not identity)"
+        )
+
     def test_violation_upper_bound_rejects_impossible_counts(self, impl: ModuleType) -> None:
         with pytest.raises(ValueError):
             impl.violation_upper_bound(3, 0)
@@ -270,6 +281,19 @@ class TestPart1Measure:
         expected = math.ceil(spread**2 / (p1 - p2) ** 2)
         got = impl.trajectories_needed(p1, p2, alpha, power)
         assert got == expected, f"trajectories_needed({p1}, {p2}, {alpha}, {power})"
+
+    @pytest.mark.parametrize(("p1", "p2"), [(1.0, 0.9), (0.0, 0.1), (0.9, 1.0)], ids=str)
+    def test_trajectories_needed_accepts_rates_at_the_ends_of_the_range(
+        self, impl: ModuleType, p1: float, p2: float
+    ) -> None:
+        z_a, z_b = stats.norm.ppf(0.975), stats.norm.ppf(0.8)
+        p_bar = (p1 + p2) / 2
+        spread = z_a * math.sqrt(2 * p_bar * (1 - p_bar)) + z_b * math.sqrt(
+            p1 * (1 - p1) + p2 * (1 - p2)
+        )
+        got = impl.trajectories_needed(p1, p2)
+        expected = math.ceil(spread**2 / (p1 - p2) ** 2)
+        assert got == expected, f"trajectories_needed({p1}, {p2}): rates in [0, 1] are allowed"
 
     def test_trajectories_needed_delivers_its_power(self, impl: ModuleType) -> None:
         n = impl.trajectories_needed(0.6, 0.7)
