@@ -856,7 +856,7 @@ def main(argv: list[str] | None = None) -> int:
     for t in tallies:
         score = "–" if t.score is None else f"{t.score:.1%}"
         print(
-            f"{t.target}: {t.killed}/{t.killed + len(t.survived)} killed ({score}), "
+            f"{t.target}: {t.killed}/{t.killed + len(t.survived) + len(t.accepted)} killed ({score}), "
             f"{len(t.equivalent)} equivalent"
         )
     print(f"report: {options.report}")
