@@ -32,7 +32,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
@@ -235,6 +235,7 @@ class Campaign:
     slower_limit: float
     memory_limit: float
     load_before: float = 0.0  # 1-minute load average when the campaign started (other work)
+    done: int | None = None  # runs completed when the report was written; None: all of them
 
 
 def render(campaign: Campaign, observations: Sequence[Observation]) -> str:
@@ -245,6 +246,7 @@ def render(campaign: Campaign, observations: Sequence[Observation]) -> str:
     failing = [s for s in stable if any(v.startswith("✗") for v in s.verdicts)]
     flips = [r for r in ranges if r.flips]
     total_runs = campaign.runs + (1 if campaign.load else 0)
+    done = total_runs if campaign.done is None else campaign.done
     load = (
         f" + 1 under load ({campaign.cores} busy processes, seed {campaign.seeds[-1]})"
         if campaign.load
@@ -260,8 +262,18 @@ def render(campaign: Campaign, observations: Sequence[Observation]) -> str:
         f"{campaign.load_before:.1f} before the campaign started",
         f"- Runs: {campaign.runs} in random test order (seeds {_seeds(campaign.seeds[: campaign.runs])})"
         f"{load}",
-        f"- Verdicts compared: {len(stable)} candidates × {total_runs} runs = {len(observations)}",
+        f"- Verdicts compared: {len(stable)} candidates × {done} runs = {len(observations)}",
         "",
+        *(
+            [
+                f"**Partial: {done} of {total_runs} runs completed** (the run under load comes "
+                "first; the report is rewritten after every run, so a campaign stopped early "
+                "still reports what it saw).",
+                "",
+            ]
+            if done < total_runs
+            else []
+        ),
         f"**Candidates with differing verdicts: {len(flaky)}** (goal: 0)  ",
         f"**Candidates whose check failed in at least one run: {len(failing)}** (goal: 0)  ",
         f"**Benchmark verdicts that flipped: {len(flips)}** of {len(ranges)} (goal: 0)",
@@ -429,10 +441,11 @@ def campaign_runs(
     jobs: int,
     limit: float,
 ) -> Iterator[tuple[str, int, list[Observation]]]:
-    """Yield (run, seed, observations) for each shuffled run, then the run under load."""
+    """Yield (run, seed, observations) for the run under load, then each shuffled run: a
+    campaign cut short still has its run under load."""
     plan = [(str(i), seed) for i, seed in enumerate(seeds, start=1)]
     if load_seed is not None:
-        plan.append((LOAD_RUN, load_seed))
+        plan.insert(0, (LOAD_RUN, load_seed))
     for run, seed in plan:
         tasks = [
             (shuffled(c, seed), scratch / f"run-{run}" / str(i), run, limit)
@@ -487,12 +500,19 @@ def main(argv: list[str] | None = None) -> int:
     seeds = tuple(range(first, first + options.runs))
     load_seed = first + options.runs if options.load else None
     started, clock, load_before = datetime.now(UTC), time.perf_counter(), _load_average()
-    observations = _campaign(exercises, seeds, load_seed, options.jobs, options.hang_after)
-    seconds = time.perf_counter() - clock
-    campaign = _describe(loaded, options, argv, started, seconds, seeds, load_before)
-    report = render(campaign, observations)
     options.report.parent.mkdir(parents=True, exist_ok=True)
-    options.report.write_text(report, encoding="utf-8")
+
+    def write(observations: list[Observation], done: int) -> None:
+        seconds = time.perf_counter() - clock
+        campaign = _describe(loaded, options, argv, started, seconds, seeds, load_before)
+        total = options.runs + bool(options.load)
+        campaign = replace(campaign, done=None if done == total else done)
+        options.report.write_text(render(campaign, observations), encoding="utf-8")
+
+    observations = _campaign(
+        exercises, seeds, load_seed, options.jobs, options.hang_after, on_run=write
+    )
+    write(observations, options.runs + bool(options.load))
     stable = stability(observations)
     flaky = sum(s.flaky for s in stable)
     failing = sum(any(v.startswith("✗") for v in s.verdicts) for s in stable)
@@ -511,7 +531,9 @@ def _campaign(
     load_seed: int | None,
     jobs: int,
     limit: float,
+    on_run: Callable[[list[Observation], int], None] = lambda observations, done: None,
 ) -> list[Observation]:
+    """Every run's observations; `on_run(observations so far, runs done)` after each run."""
     observations: list[Observation] = []
     with tempfile.TemporaryDirectory(prefix="prep-flakes-") as name:
         scratch = Path(name)
@@ -524,6 +546,7 @@ def _campaign(
             flaky = sum(s.flaky for s in stability(observations))
             what = "under load" if run == LOAD_RUN else "shuffled"
             print(f"run {index}/{total} ({what}, seed {seed}): {flaky} flaky so far", flush=True)
+            on_run(observations, index)
     return observations
 
 
