@@ -49,6 +49,8 @@ REPORT = ROOT / "benchmarks" / "mutation.md"
 EQUIVALENTS = ROOT / "benchmarks" / "mutation-equivalents.toml"
 TARGET_SCORE = 0.90
 CAMPAIGN_TOOLS = ("mutation.py", "flakes.py")  # never imported by a test run
+# Modules without a unit-test module of their own, and the one that exercises them end to end.
+TESTED_THROUGH = {"guards": ("plugin",), "expect": ("plugin",), "shuffle": ("flakes",)}
 # Per mutant, on top of pytest-timeout's per-test limit: a mutant that makes a loop endless is
 # stopped by pytest-timeout first, so this only catches a wedged process.
 MUTANT_TIMEOUT_SECONDS = 120
@@ -553,11 +555,13 @@ def grading_targets(
     modules: Sequence[str], test_files: Sequence[str]
 ) -> tuple[list[Target], list[str]]:
     """Grading modules (`grading/x.py`) paired with the unit-test modules whose name contains
-    theirs (`test_x.py`, `test_roadmap_and_journal.py`); returns (targets, modules with none)."""
+    theirs (`test_x.py`, `test_roadmap_and_journal.py`) or that TESTED_THROUGH names for them;
+    returns (targets, modules with none)."""
     targets, untested = [], []
     for module in sorted(modules):
         stem = Path(module).stem
-        tests = tuple(t for t in sorted(test_files) if stem in Path(t).stem.split("_"))
+        words = {stem, *TESTED_THROUGH.get(stem, ())}
+        tests = tuple(t for t in sorted(test_files) if words & set(Path(t).stem.split("_")))
         if tests:
             targets.append(Target(module, module, tests))
         else:

@@ -198,3 +198,53 @@ def test_outside_git_reset_says_so(tmp_path: Path, capsys: pytest.CaptureFixture
     assert reset(tmp_path, tmp_path / "home", "code_challenge/easy") == 2
     err = capsys.readouterr().err
     assert err.startswith("reset: git log failed") and err.count("\n") == 1
+
+
+def test_journal_pristine_falls_back_to_an_uncommitted_template_on_disk(repo: Path) -> None:
+    # Neither journal/week2.md nor its template was ever committed; the template is on disk.
+    (repo / "journal/templates/week2.md").write_bytes(b"# Week 2\n")
+    assert attempts.journal_pristine(repo, 2) == b"# Week 2\n", "expected the on-disk template"
+
+
+def test_plan_journal_leaves_alone_a_week_with_no_original(repo: Path) -> None:
+    # week3.md exists only on disk: no commit and no template, so there is nothing to put back.
+    (repo / "journal/week3.md").write_bytes(b"# Week 3\n\nmy notes\n")
+    assert attempts.plan_journal(repo).changes == (), "a week with no original must not change"
+
+
+@pytest.fixture
+def three_archives(tmp_path: Path) -> tuple[Path, catalog.Exercise, list[str]]:
+    home = tmp_path / "home"
+    easy = catalog.parse(
+        {"exercise": [{"path": "code_challenge/easy", "title": "E", "weeks": [0], "parts": ["A"]}]}
+    ).get("code_challenge/easy")
+    names = ["20260101T000000000000Z", "20260102T000000000000Z", "20260103T000000000000Z"]
+    for name in names:
+        (home / "attempts" / "code_challenge-easy" / name).mkdir(parents=True)
+    return home, easy, names
+
+
+def test_pick_archive_numbers_from_one_newest_first(
+    three_archives: tuple[Path, catalog.Exercise, list[str]],
+) -> None:
+    home, easy, names = three_archives
+    picked = [attempts.pick_archive(home, easy, which).name for which in ("1", "2", "3")]
+    assert picked == [names[2], names[1], names[0]], "expected 1 = newest ... 3 = oldest"
+    assert attempts.pick_archive(home, easy, names[1]).name == names[1]
+
+
+@pytest.mark.parametrize("which", ["0", "4", "nope"])
+def test_pick_archive_rejects_numbers_out_of_range_and_unknown_names(
+    three_archives: tuple[Path, catalog.Exercise, list[str]], which: str
+) -> None:
+    home, easy, _names = three_archives
+    with pytest.raises(attempts.AttemptsError, match=r"give 1\.\.3 or a name"):
+        attempts.pick_archive(home, easy, which)
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(0, "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"), (1536, "1.5 KiB")],
+)
+def test_sizes_switch_to_kib_at_1024_bytes(size: int, shown: str) -> None:
+    assert attempts._size(size) == shown, f"{size} bytes should read {shown!r}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tracemalloc
+from types import SimpleNamespace
+
 import pytest
 
 from grading import benchmarks
@@ -33,6 +36,9 @@ def test_growth_slope_needs_two_distinct_sizes() -> None:
         (1.1, "O(n) or O(n log n)"),
         (1.97, "O(n^2)"),
         (3.0, "O(n^3) or worse"),
+        (0.5, "O(n) or O(n log n)"),
+        (1.5, "O(n^2)"),
+        (2.5, "O(n^3) or worse"),
     ],
 )
 def test_complexity_names(slope: float, name: str) -> None:
@@ -82,3 +88,73 @@ def test_time_interleaved_returns_best_and_median_per_contender() -> None:
     got = benchmarks.time_interleaved({"a": lambda: sum(range(100)), "b": lambda: None}, repeats=3)
     assert set(got) == {"a", "b"}
     assert all(0 < best <= median for best, median in got.values())
+
+
+class FakeClock:
+    """A process clock that only moves when the timed thunk runs: 5 ms per call."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def call(self) -> None:
+        self.now += benchmarks.MIN_SAMPLE_SECONDS
+
+
+def test_calls_per_sample_stops_once_a_sample_lasts_exactly_the_minimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = FakeClock()
+    monkeypatch.setattr(benchmarks, "clock", fake)
+    assert benchmarks._calls_per_sample(fake.call) == 1, "one 5 ms call already lasts long enough"
+
+
+def test_calls_per_sample_repeats_fast_calls_until_the_sample_is_long_enough(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = FakeClock()
+    monkeypatch.setattr(benchmarks, "clock", fake)
+
+    def one_ms() -> None:
+        fake.now += 0.001
+
+    # 1 call = 1 ms, 4 calls = 4 ms (too short), 16 calls = 16 ms >= 5 ms.
+    assert benchmarks._calls_per_sample(one_ms) == 16
+
+
+def test_peak_memory_is_net_of_what_was_live_before() -> None:
+    tracemalloc.start()
+    try:
+        held = bytearray(10_000_000)  # live before the thunk runs: not the thunk's peak
+        got = benchmarks.peak_memory(lambda: None)
+        del held
+    finally:
+        tracemalloc.stop()
+    assert got < 100_000, f"expected a tiny peak for a thunk that allocates nothing, got {got}"
+
+
+def test_peak_memory_of_a_thunk_that_allocates_nothing_is_zero(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = SimpleNamespace(
+        is_tracing=lambda: True,
+        reset_peak=lambda: None,
+        get_traced_memory=lambda: (5_000, 5_000),  # nothing allocated: peak == baseline
+    )
+    monkeypatch.setattr(benchmarks, "tracemalloc", fake)
+    assert benchmarks.peak_memory(lambda: None) == 0
+
+
+def test_describe_memory_growth_reads_like_the_scorecard() -> None:
+    got = benchmarks.describe_memory_growth(
+        [1_000, 2_000, 4_000, 8_000], [12 * 1024, 12 * 1024, 13 * 1024, 30 * 1024]
+    )
+    assert got == "peak 12 KiB at n=1,000 → 30 KiB at n=8,000 (2.5x for 8x the input)"
+
+
+def test_memory_ratio_floor_is_64_kib() -> None:
+    # A reference with no measurable peak counts as 64 KiB: 128 KiB is then exactly 2x.
+    assert benchmarks.memory_ratio(128 * 1024, 0) == 2.0
+    assert benchmarks.memory_ratio(64 * 1024, 0) == 1.0

@@ -112,3 +112,32 @@ def test_owning_finds_the_exercise_of_a_test_file(tmp_path: Path) -> None:
 
 def test_the_real_catalogue_loads() -> None:
     assert catalog.load().exercises, "exercises.toml must list at least one exercise"
+
+
+def test_part_finds_each_part_by_its_number() -> None:
+    easy = catalog.parse({"exercise": [entry()]}).exercises[0]
+    assert [easy.part(n).title for n in (1, 2, 3)] == ["One", "Two", "Three"]
+    with pytest.raises(KeyError, match="code_challenge/easy has no part 4"):
+        easy.part(4)
+
+
+def test_defaults_seed_0_and_60_minutes() -> None:
+    loaded = catalog.parse({"exercise": [entry()]})
+    assert loaded.settings.seed == 0, "the default seed is 0"
+    assert loaded.exercises[0].minutes == 60, "an exercise without minutes gets 60"
+
+
+def test_a_path_with_two_slashes_is_rejected() -> None:
+    with pytest.raises(CatalogError, match="path must be '<pillar>/<name>'"):
+        catalog.parse({"exercise": [entry(path="code_challenge/easy/extra")]})
+
+
+def test_design_parts_accept_part_numbers_in_range() -> None:
+    loaded = catalog.parse({"exercise": [entry(design_parts=[1, 3])]})
+    assert loaded.exercises[0].design_parts == (1, 3)
+
+
+@pytest.mark.parametrize("bad", [[0], [4]], ids=["zero", "past-the-last-part"])
+def test_design_parts_out_of_range_are_rejected(bad: list[int]) -> None:
+    with pytest.raises(CatalogError, match=r"design_parts lists part numbers 1\.\.3"):
+        catalog.parse({"exercise": [entry(design_parts=bad)]})

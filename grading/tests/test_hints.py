@@ -171,3 +171,49 @@ def test_bad_input_is_one_line_and_exit_2(
     assert hints.main(argv, root=tmp_path, home=tmp_path / "home") == 2
     err = capsys.readouterr().err
     assert err.startswith(message) and err.count("\n") == 1
+
+
+def test_a_failing_run_targets_the_first_required_part_even_when_part_1_is_stretch() -> None:
+    stretch_first = catalog.parse(
+        tomllib.loads(CATALOGUE.replace("stretch = [3]", "stretch = [1]"))
+    ).get("code_challenge/easy")
+    assert hints.target_part(stretch_first, []) == 1, "part 1 before any run"
+    history = [run({1: "failing", 2: "failing", 3: "failing"})]
+    assert hints.target_part(stretch_first, history) == 2, (
+        "once a run failed, the first required part (2) comes before the stretch part 1"
+    )
+
+
+def test_each_hint_shows_its_own_text_and_only_the_last_says_so() -> None:
+    texts = ["nudge", "trap", "key idea", "the answer"]
+    shown: hints.Shown = {}
+    bodies = []
+    for _ in range(4):
+        message, shown = hints.next_hint(EASY, 1, texts, shown, NOW)
+        bodies.append(message.partition("\n\n")[2])
+    assert bodies == [
+        "nudge",
+        "trap",
+        "key idea",
+        "the answer\n\nThat was the last hint for this part.",
+    ], f"hint n shows texts[n-1]; only the last one adds the closing line, got {bodies}"
+
+
+def test_the_last_of_many_hints_is_still_marked_last() -> None:
+    texts = [f"hint text {n}" for n in range(1, 301)]
+    shown: hints.Shown = {"code_challenge/easy": {"1": ["2026-03-01T00:00:00+00:00"] * 299}}
+    message, updated = hints.next_hint(EASY, 1, texts, shown, NOW)
+    assert message.startswith("hint 300 of 300 for Part 1 — Parse\n\nhint text 300"), message
+    assert message.endswith("That was the last hint for this part."), (
+        f"the 300th of 300 hints is the last one, got {message!r}"
+    )
+    assert len(updated["code_challenge/easy"]["1"]) == 300
+
+
+def test_the_record_is_version_1_json_with_the_shown_times(tmp_path: Path) -> None:
+    record = tmp_path / "home" / "hints.json"
+    shown: hints.Shown = {"code_challenge/easy": {"1": ["2026-03-20T12:00:00+00:00"]}}
+    hints.save_shown(record, shown)
+    assert json.loads(record.read_text(encoding="utf-8")) == {"version": 1, "shown": shown}
+    assert not record.with_suffix(".tmp").exists(), "the temporary file is renamed into place"
+    assert hints.load_shown(record) == (shown, "")

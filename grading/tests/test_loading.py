@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,40 @@ def test_resolve_missing_file_says_what_is_accepted(tmp_path: Path) -> None:
         loading.resolve("nope.py", tmp_path, cwd=tmp_path)
     with pytest.raises(loading.ImplNotFound, match=r"has no \.meta/naive\.py"):
         loading.resolve("naive", tmp_path)
+
+
+def test_module_name_is_the_stem_and_ten_hex_digits_of_the_path(tmp_path: Path) -> None:
+    path = tmp_path / "my-starter.py"
+    name = loading.module_name(path)
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()
+    assert name == f"prep_impl_my_starter_{digest[:10]}", (
+        f"expected prep_impl_<stem>_<first 10 hex digits of sha1(path)>, got {name}"
+    )
+
+
+def test_a_loaded_mutant_shows_its_mutated_source_line_by_line(tmp_path: Path) -> None:
+    write(tmp_path, "solution.py", "def f(x):\n    return x + 1\n")
+    path = write(tmp_path, "mutant.py", 'BASE = "solution.py"\nREPLACE = (("x + 1", "x + 2"),)\n')
+    module = loading.load(path)
+    assert module.f(1) == 3
+    assert inspect.getsource(module.f) == "def f(x):\n    return x + 2\n", (
+        "the mutated source is registered with its line endings, so tracebacks and "
+        "inspect show it line by line"
+    )
+
+
+def test_an_error_raised_in_another_file_names_the_line_in_the_candidate(
+    tmp_path: Path,
+) -> None:
+    # The helper sorts before the candidate and raises from its own line 3: the reported line
+    # is still the candidate's (2), where it called into the helper.
+    write(tmp_path, "a_helper.py", "import os\n\nraise LookupError('helper broke')\n")
+    path = write(
+        tmp_path,
+        "z_candidate.py",
+        "import runpy, pathlib\n"
+        "runpy.run_path(str(pathlib.Path(__file__).with_name('a_helper.py')))\n",
+    )
+    with pytest.raises(loading.ImplImportError) as caught:
+        loading.load(path)
+    assert caught.value.failure.describe() == "LookupError line 2: helper broke (z_candidate.py)"

@@ -3,6 +3,7 @@ report, and which grading modules are mutated against which unit tests."""
 
 from __future__ import annotations
 
+import argparse
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -374,6 +375,17 @@ class TestTargets:
         ]
         assert untested == ["grading/doctor.py"]
 
+    def test_a_module_without_its_own_tests_pairs_with_the_suite_that_drives_it(self) -> None:
+        targets, untested = mutation.grading_targets(
+            ["grading/guards.py", "grading/shuffle.py", "grading/verify.py"],
+            ["grading/tests/test_plugin_end_to_end.py", "grading/tests/test_flakes.py"],
+        )
+        assert [(t.name, t.tests) for t in targets] == [
+            ("grading/guards.py", ("grading/tests/test_plugin_end_to_end.py",)),
+            ("grading/shuffle.py", ("grading/tests/test_flakes.py",)),
+        ]
+        assert untested == ["grading/verify.py"]
+
     def test_fingerprint_follows_the_code_and_its_tests(self, tmp_path: Path) -> None:
         (tmp_path / "grading").mkdir()
         (tmp_path / "ex" / "tests").mkdir(parents=True)
@@ -392,3 +404,110 @@ class TestTargets:
     def test_a_missing_tool_names_the_fix(self) -> None:
         with pytest.raises(MutationError, match="nox -s mutation"):
             mutation.find_tool("/nonexistent/cosmic-ray")
+
+
+def fake_python(folder: Path, body: str) -> Path:
+    """A `python` beside a fake `cosmic-ray` that records its last argument and its stdin."""
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "python"
+    script.write_text(
+        '#!/bin/sh\nfor last; do :; done\nprintf %s "$last" > "$(dirname "$0")/argument"\n'
+        'cat > "$(dirname "$0")/stdin"\n' + body
+    )
+    script.chmod(0o755)
+    return folder / "cosmic-ray"
+
+
+class TestDriving:
+    def test_skipping_runs_the_python_beside_the_tool_with_the_jobs_on_stdin(
+        self, tmp_path: Path
+    ) -> None:
+        tool = fake_python(tmp_path / "bin", "exit 0\n")
+        session = tmp_path / "session.sqlite"
+        mutation._skip(tool, session, ["job1", "job2"])  # no error: the script exited 0
+        assert (tmp_path / "bin" / "argument").read_text() == str(session)
+        assert (tmp_path / "bin" / "stdin").read_text() == "job1\njob2"
+
+    def test_a_failed_skip_names_the_count_and_the_end_of_the_error(self, tmp_path: Path) -> None:
+        tool = fake_python(tmp_path / "bin", "printf 'one\\ntwo\\nno such table\\n' >&2\nexit 1\n")
+        with pytest.raises(MutationError) as caught:
+            mutation._skip(tool, tmp_path / "session.sqlite", ["job1", "job2"])
+        assert str(caught.value) == (
+            "could not mark 2 annotation mutants skipped: two | no such table"
+        )
+
+    def test_each_target_works_in_its_own_folder_of_the_scratch(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        calls = []
+
+        def fake_mutate(
+            target: mutation.Target,
+            tool: Path,
+            root: Path,
+            work: Path,
+            size: int | None = None,
+            seed: int = 0,
+            run: bool = True,
+        ) -> list[Mutant]:
+            calls.append((target.name, root, work, size, seed, run))
+            return []
+
+        monkeypatch.setattr(mutation, "mutate", fake_mutate)
+        exercise = mutation.Target("code_challenge/easy", "code_challenge/easy/x.py", ("t",))
+        graded = mutation.Target("grading/hints.py", "grading/hints.py", ("t",))
+        options = argparse.Namespace(
+            sessions=tmp_path, sample=4, grading_sample=2, sample_seed=7, no_run=True, jobs=1
+        )
+        assert mutation._run_all(Path("cosmic-ray"), [exercise], [graded], options) == []
+        assert calls == [
+            ("code_challenge/easy", mutation.ROOT, tmp_path / "code_challenge-easy", 4, 7, False),
+            (
+                "grading/hints.py",
+                tmp_path / "repository",
+                tmp_path / "grading-hints.py",
+                2,
+                7,
+                False,
+            ),
+        ]
+
+    @pytest.mark.parametrize(
+        ("argv", "grading_sample", "line"),
+        [
+            (["--sample", "3"], 3, "- Sampled: at most 3 mutants per exercise, a uniform"),
+            (
+                ["--sample", "3", "--grading-sample", "5"],
+                5,
+                "- Sampled: at most 3 mutants per exercise, at most 5 per grading module, a",
+            ),
+        ],
+        ids=["defaults-to-sample", "its-own"],
+    )
+    def test_the_grading_sample_defaults_to_the_sample(
+        self,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        argv: list[str],
+        grading_sample: int,
+        line: str,
+    ) -> None:
+        seen: list[int | None] = []
+
+        def fake_run_all(
+            tool: Path, exercises: list[Any], graded: list[Any], options: argparse.Namespace
+        ) -> list[Mutant]:
+            seen.append(options.grading_sample)
+            return []
+
+        graded = mutation.Target("grading/hints.py", "grading/hints.py", ("t",))
+        monkeypatch.setattr(mutation, "find_tool", lambda given: Path("cosmic-ray"))
+        monkeypatch.setattr(mutation, "_targets", lambda options: ([], [graded], []))
+        monkeypatch.setattr(mutation, "_run_all", fake_run_all)
+        monkeypatch.setattr(mutation, "_version", lambda tool: "cosmic-ray 8.7.0")
+        report = tmp_path / "mutation.md"
+        extra = ["--report", str(report), "--equivalents", str(tmp_path / "none.toml")]
+        mutation.main(["--grading", *argv, *extra])
+        assert seen == [grading_sample], f"each grading module samples {grading_sample}"
+        sampled = [t for t in report.read_text().splitlines() if t.startswith("- Sampled")]
+        assert len(sampled) == 1 and sampled[0].startswith(line), sampled

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from grading import catalog, journal, roadmap
 
 
@@ -91,3 +93,26 @@ def test_every_week_has_a_template_and_a_journal() -> None:
         assert mine.is_file() and template.is_file(), (
             f"journal/week{week}.md and its template must exist"
         )
+
+
+def test_main_prints_the_status_of_one_valid_week(capsys: pytest.CaptureFixture[str]) -> None:
+    assert journal.main(["1"]) == 0, "a single week number from 0 to 6 is valid"
+    captured = capsys.readouterr()
+    assert captured.out.startswith("Checkpoint journal/week1.md: "), captured.out
+    assert captured.out.count("\n") == 1 and captured.err == ""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["1", "2"], ["one"], ["9"], ["-1"]],
+    ids=["none", "two", "not-a-number", "no-such-week", "negative"],
+)
+def test_main_rejects_anything_but_one_week_with_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    assert journal.main(argv) == 2, f"{argv} is not one week from 0 to 6: exit 2"
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "journal: give a week from 0 to 6, e.g. `python -m grading.journal 1`\n"
+    )
