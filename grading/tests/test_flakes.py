@@ -3,12 +3,24 @@ seeded shuffle it runs the tests in."""
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import os
 import random
+import signal
+import sys
 from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
 from grading import flakes, shuffle
+from grading.catalog import Catalog, Settings
 from grading.flakes import BenchSample, Campaign, Observation
 
 
@@ -246,3 +258,232 @@ class TestShuffle:
         state = random.getstate()
         shuffle.shuffled(self.ITEMS, 3, self.LEVELS)
         assert random.getstate() == state
+
+
+class TestCampaignDefaults:
+    def test_an_unknown_load_average_reads_zero(self) -> None:
+        campaign = Campaign(
+            command="python -m grading.flakes",
+            started=datetime(2026, 11, 26, 14, 0, tzinfo=UTC),
+            seconds=60.0,
+            cores=2,
+            jobs=2,
+            runs=1,
+            seeds=(5,),
+            load=False,
+            slower_limit=3.0,
+            memory_limit=3.0,
+        )
+        got = flakes.render(campaign, [])
+        assert "load average 0.0 before the campaign started" in got, got
+
+    def test_a_report_written_mid_campaign_says_it_is_partial(self) -> None:
+        campaign = Campaign(
+            command="python -m grading.flakes",
+            started=datetime(2026, 11, 26, 14, 0, tzinfo=UTC),
+            seconds=60.0,
+            cores=2,
+            jobs=2,
+            runs=20,
+            seeds=tuple(range(5, 26)),
+            load=True,
+            slower_limit=3.0,
+            memory_limit=3.0,
+            done=3,
+        )
+        got = flakes.render(campaign, [])
+        assert "**Partial: 3 of 21 runs completed**" in got, got
+        assert "× 3 runs" in got, got
+        whole = flakes.render(replace(campaign, done=None), [])
+        assert "Partial" not in whole and "× 21 runs" in whole, whole
+
+
+class TestCampaignRuns:
+    def test_the_run_under_load_comes_first(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(flakes, "observe", lambda c, f, run, limit: observation(run, "ok"))
+        monkeypatch.setattr(flakes, "cpu_load", lambda n: contextlib.nullcontext())
+        got = [run for run, _, _ in flakes.campaign_runs([], tmp_path, [7, 8], 9, 1, 9.0)]
+        assert got == [flakes.LOAD_RUN, "1", "2"], (
+            "a campaign cut short must still have its load run"
+        )
+
+    def test_the_report_is_written_after_every_run(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(flakes.verify, "candidates", lambda exercise, scratch: [])
+        monkeypatch.setattr(
+            flakes,
+            "campaign_runs",
+            lambda base, scratch, seeds, load_seed, jobs, limit: iter(
+                [(str(i), seed, [observation(str(i), "ok")]) for i, seed in enumerate(seeds, 1)]
+            ),
+        )
+        written: list[tuple[int, int]] = []
+        flakes._campaign(
+            [], (7, 8, 9), None, 1, 9.0, on_run=lambda obs, done: written.append((len(obs), done))
+        )
+        assert written == [(1, 1), (2, 2), (3, 3)]
+
+    def test_runs_are_numbered_from_one_in_their_own_folders(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        calls: list[tuple[tuple[str, ...], Path, str, float]] = []
+
+        def fake_observe(candidate: Any, folder: Path, run: str, limit: float) -> Observation:
+            calls.append((candidate.extra_args, folder, run, limit))
+            return observation(run, "ok")
+
+        monkeypatch.setattr(flakes, "observe", fake_observe)
+        base = [
+            flakes.Candidate(
+                SimpleNamespace(path="code_challenge/easy"),  # type: ignore[arg-type]
+                label,
+                "impl",
+                False,
+                "passes",
+                lambda document: None,
+            )
+            for label in ("reference", "naive baseline")
+        ]
+        got = list(flakes.campaign_runs(base, tmp_path, [7, 8], None, 1, 9.0))
+        assert [(run, seed, len(found)) for run, seed, found in got] == [
+            ("1", 7, 2),
+            ("2", 8, 2),
+        ], "expected runs named 1 and 2 with their seeds"
+        assert [folder for _, folder, _, _ in calls] == [
+            tmp_path / "run-1" / "0",
+            tmp_path / "run-1" / "1",
+            tmp_path / "run-2" / "0",
+            tmp_path / "run-2" / "1",
+        ]
+        assert calls[0][0] == ("-p", "grading.shuffle", "--shuffle-seed", "7")
+        assert {limit for *_, limit in calls} == {9.0}
+
+
+class TestCores:
+    def test_without_affinity_the_cpu_count_is_used(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+        monkeypatch.setattr(os, "cpu_count", lambda: 3)
+        assert flakes.cores() == 3
+
+
+CATALOG = Catalog(Settings(60.0, 3.0, 4.0, 0), ())
+
+
+def run_main(
+    monkeypatch: pytest.MonkeyPatch,
+    report: Path,
+    args: Sequence[str],
+    observations: Sequence[Observation] = (),
+    clock: tuple[float, float] = (100.0, 220.0),
+) -> tuple[int, dict[str, Any]]:
+    """flakes.main with the catalogue, the campaign, the clock and SIGTERM replaced."""
+    seen: dict[str, Any] = {}
+
+    def fake_campaign(
+        exercises: Any,
+        seeds: Sequence[int],
+        load_seed: int | None,
+        jobs: int,
+        limit: float,
+        on_run: Callable[[list[Observation], int], None] | None = None,
+    ) -> list[Observation]:
+        seen.update(seeds=seeds, load_seed=load_seed, jobs=jobs, limit=limit)
+        if on_run is not None:  # the report is written after each run: here, once, all done
+            on_run(list(observations), len(seeds) + (load_seed is not None))
+        return list(observations)
+
+    ticks = iter([clock[0]])  # the start, then the end for every later reading
+
+    def perf_counter() -> float:
+        return next(ticks, clock[1])
+
+    monkeypatch.setattr(flakes.catalog, "load", lambda: CATALOG)
+    monkeypatch.setattr(flakes, "_campaign", fake_campaign)
+    monkeypatch.setattr(flakes, "_load_average", lambda: 0.5)
+    monkeypatch.setattr(
+        flakes, "time", SimpleNamespace(perf_counter=perf_counter, time=lambda: 0.0)
+    )
+    monkeypatch.setattr(
+        flakes,
+        "signal",
+        SimpleNamespace(SIGTERM=signal.SIGTERM, signal=lambda *args: None),
+    )
+    code = flakes.main([*args, "--report", str(report)])
+    return code, seen
+
+
+class TestMain:
+    def test_zero_jobs_is_bad_usage(
+        self,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        code, seen = run_main(monkeypatch, tmp_path / "r.md", ["--jobs", "0"])
+        assert (code, seen) == (2, {}), "expected exit 2 before any run"
+        assert "--runs and --jobs must be at least 1" in capsys.readouterr().err
+
+    @pytest.mark.parametrize("jobs", [1, 2])
+    def test_one_or_more_jobs_run_the_campaign(
+        self, jobs: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        code, seen = run_main(monkeypatch, tmp_path / "r.md", ["--jobs", str(jobs), "--seed", "5"])
+        assert (code, seen.get("jobs")) == (0, jobs), f"expected a clean run with {jobs} job(s)"
+
+    def test_seeds_are_consecutive_and_the_report_says_so(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        report = tmp_path / "r.md"
+        code, seen = run_main(monkeypatch, report, ["--seed", "5", "--runs", "2", "--load"])
+        assert code == 0
+        assert (seen["seeds"], seen["load_seed"]) == ((5, 6), 7)
+        text = report.read_text(encoding="utf-8")
+        assert "2 in random test order (seeds 5–6) + 1 under load" in text, text
+        assert "seed 7)" in text, text
+
+    def test_the_report_gives_the_elapsed_minutes(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        report = tmp_path / "r.md"
+        run_main(monkeypatch, report, ["--seed", "5"], clock=(100.0, 220.0))
+        text = report.read_text(encoding="utf-8")
+        assert "took 2.0 min" in text, text
+        assert "load average 0.5 before" in text, text
+
+    def test_a_flaky_candidate_exits_1(
+        self,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        runs = [observation("1", "ok"), observation("2", "ok · 1: 2/3 passed")]
+        code, _ = run_main(monkeypatch, tmp_path / "r.md", ["--seed", "5", "--runs", "2"], runs)
+        assert code == 1, "expected exit 1 for differing verdicts"
+        assert "flakes: 1 candidate(s) with differing verdicts" in capsys.readouterr().out
+
+
+class TestDescribe:
+    @staticmethod
+    def options(load: bool, seed: int | None = None) -> argparse.Namespace:
+        return argparse.Namespace(seed=seed, jobs=2, runs=2, load=load)
+
+    def test_without_argv_the_command_comes_from_sys_argv(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(sys, "argv", ["flakes.py", "--runs", "2"])
+        got = flakes._describe(
+            CATALOG, self.options(False), None, datetime.now(UTC), 1.0, (5, 6), 0.0
+        )
+        assert got.command == "python -m grading.flakes --runs 2 --seed 5", got.command
+        assert (got.slower_limit, got.memory_limit) == (3.0, 4.0)
+
+    def test_the_load_run_takes_the_seed_after_the_last(self) -> None:
+        loaded = flakes._describe(
+            CATALOG, self.options(True, 5), ["--load"], datetime.now(UTC), 1.0, (5, 6), 0.0
+        )
+        plain = flakes._describe(
+            CATALOG, self.options(False, 5), [], datetime.now(UTC), 1.0, (5, 6), 0.0
+        )
+        assert (loaded.seeds, plain.seeds) == ((5, 6, 7), (5, 6))
+        assert loaded.command == "python -m grading.flakes --load"
