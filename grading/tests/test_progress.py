@@ -197,3 +197,38 @@ def test_broken_catalogue_is_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert err.startswith("progress: ") and "exercises.toml not found" in err
     assert err.count("\n") == 1
+
+
+def row_with_states(states: dict[int, str]) -> progress.Row:
+    """A row of EASY (parts 1 and 2 required, 3 stretch) with the given part states."""
+    return progress.Row(EASY, states, (), (), None, {}, 0, None)
+
+
+def test_parts_cell_counts_failing_runs_and_only_passed_parts() -> None:
+    failing = row_with_states({1: "failing", 2: "import_error", 3: "not_run"})
+    assert progress.parts_cell(failing).plain == "0/3 passed", (
+        "parts that ran and failed are a run, not 'not run yet'"
+    )
+    timed_out = row_with_states({1: "passed", 2: "timed_out", 3: "not_started"})
+    assert progress.parts_cell(timed_out).plain == "1/3 passed", (
+        "only 'passed' parts count as passed; a timed-out part does not"
+    )
+
+
+def test_parts_cell_required_done_when_the_stretch_part_passes_too() -> None:
+    every = row_with_states({1: "passed", 2: "passed", 3: "passed"})
+    assert progress.parts_cell(every).plain == "3/3 passed · required done", (
+        "passing the stretch part as well still means the required parts are done"
+    )
+
+
+def test_clock_clamps_negative_seconds_and_rolls_over_at_one_hour() -> None:
+    assert progress.clock(-5) == "00:00", "a negative duration (clock skew) shows as 00:00"
+    assert progress.clock(3599) == "59:59"
+    assert progress.clock(3600) == "1:00:00", "exactly one hour is 1:00:00"
+    assert progress.clock(3723) == "1:02:03"
+
+
+def test_skipped_line_says_file_for_one_skipped_file(tmp_path: Path) -> None:
+    got = progress.skipped_line([(tmp_path / "results" / "a.json", "not JSON")], tmp_path)
+    assert got == "skipped 1 unreadable history file: results/a.json (not JSON)", got

@@ -116,3 +116,24 @@ def test_main_rejects_anything_but_one_week_with_exit_2(
     assert captured.err == (
         "journal: give a week from 0 to 6, e.g. `python -m grading.journal 1`\n"
     )
+
+
+def test_main_check_exits_0_in_sync_and_1_on_drift(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert roadmap.main(["--check"]) == 0, "the real ROADMAP.md is in sync: exit 0"
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(catalog, "load", lambda *args, **kwargs: small_catalog([1]))
+    assert roadmap.main(["--check"]) == 1, "tables that drifted from the catalogue: exit 1"
+    assert "run `nox -s roadmap` to regenerate them" in capsys.readouterr().err
+
+
+def test_main_broken_catalogue_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> catalog.Catalog:
+        raise catalog.CatalogError("exercises.toml is not valid TOML")
+
+    monkeypatch.setattr(catalog, "load", broken)
+    assert roadmap.main(["--check"]) == 2, "a broken catalogue exits 2, not 1 (drift)"
+    assert capsys.readouterr().err == "roadmap: exercises.toml is not valid TOML\n"

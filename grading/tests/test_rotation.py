@@ -112,3 +112,38 @@ def test_broken_catalogue_is_one_line_and_exit_2(
     assert rotation.main([], root=tmp_path, home=tmp_path) == 2
     err = capsys.readouterr().err
     assert err.startswith("rotate: exercises.toml is not valid TOML") and err.count("\n") == 1
+
+
+def test_finished_at_keeps_an_offset_and_takes_a_naive_time_as_utc() -> None:
+    aware = rotation.finished_at({"finished_at": "2026-03-04T09:00:00+02:00"})
+    assert aware == datetime(2026, 3, 4, 7, tzinfo=UTC), "09:00+02:00 is 07:00 UTC"
+    naive = rotation.finished_at({"finished_at": "2026-03-04T09:00:00"})
+    assert naive is not None and naive.tzinfo is not None, "a naive time is made aware"
+    assert naive == datetime(2026, 3, 4, 9, tzinfo=UTC)
+
+
+def test_a_pillar_without_exercises_does_not_stop_the_later_pillars() -> None:
+    only_later = catalog.parse(
+        tomllib.loads(
+            '[[exercise]]\npath = "data_ml_coding/foundational"\ntitle = "F"\n'
+            'weeks = [3]\nparts = ["One"]\n'
+        )
+    )
+    picks = rotation.choose(only_later, {})
+    assert [pick.exercise.path for pick in picks] == ["data_ml_coding/foundational"], (
+        "no code_challenge exercises must not hide the data_ml_coding pick"
+    )
+
+
+def test_days_ago_says_one_day_or_n_days() -> None:
+    assert rotation.days_ago(datetime(2026, 3, 19, 9, tzinfo=UTC), NOW) == "1 day ago"
+    assert rotation.days_ago(datetime(2026, 3, 8, 9, tzinfo=UTC), NOW) == "12 days ago"
+
+
+@pytest.mark.parametrize("day", [13, 12, 10], ids=["7-days", "8-days", "10-days"])
+def test_no_due_or_overdue_line_within_the_cadence(day: int) -> None:
+    history = {"code_challenge/easy": [run(day)]}  # NOW is the 20th: 7, 8 or 10 days ago
+    text = "\n".join(rotation.report(cat(), rotation.choose(cat(), history), history, NOW))
+    assert "Your last practice" not in text, (
+        f"a last practice {20 - day} days ago is inside the 7–10 day cadence: neither due nor overdue"
+    )
