@@ -110,3 +110,58 @@ def test_render_shows_parts_benchmarks_and_next_step_without_colour() -> None:
 def test_a_part_whose_tests_were_all_skipped_reads_not_run_not_passed() -> None:
     tests = [record(1, "skipped"), record(1, "skipped"), record(2, "passed")]
     assert summaries(tests) == ["not run", "1/1 passed", "not run"]
+
+
+def test_next_step_for_a_failing_part_counts_the_failing_tests() -> None:
+    got = next_step(
+        [
+            record(1, "passed"),
+            record(1, "failed", "x"),
+            record(1, "failed", "y"),
+            record(2, "passed"),
+        ]
+    )
+    assert got.startswith(
+        "Part 1: 2 of 3 tests fail; run `nox -s exercise -- code_challenge/easy --part 1`"
+    ), f"expected 2 failing of 3 with the part-1 command, got {got!r}"
+
+
+def test_next_step_for_a_timed_out_part_says_it_timed_out() -> None:
+    got = next_step([record(1, "passed"), record(2, "timed_out", "ran >10s")])
+    assert got.startswith("Part 2 timed out: look for a loop that never ends"), (
+        f"expected the timed-out advice for part 2, got {got!r}"
+    )
+    assert "tests fail" not in got, "a timed-out part is not reported as failing tests"
+
+
+def test_next_step_when_everything_passes_or_nothing_ran() -> None:
+    every = next_step([record(1, "passed"), record(2, "passed"), record(3, "passed")])
+    assert every == "Everything passes. ROADMAP.md says what comes next.", every
+    partly = next_step([record(1, "passed"), record(2, "passed")])  # part 3 not run
+    assert partly == "Everything that ran passes; run the whole exercise to see the rest.", partly
+    nothing = next_step([])
+    assert nothing == "Everything that ran passes; run the whole exercise to see the rest.", nothing
+
+
+def test_render_prints_one_header_per_exercise_before_its_parts() -> None:
+    other = Exercise(
+        path="code_challenge/medium",
+        title="Medium",
+        weeks=(1,),
+        minutes=60,
+        parts=(Part(1, "Plan", False),),
+        timeout_seconds=10,
+    )
+    tests = [record(1, "passed"), TestRecord("m1", other.path, 1, False, "passed", "")]
+    text = scorecard.render(scorecard.build([EASY, other], tests, []), width=140)
+    lines = text.splitlines()
+    assert lines.count("code_challenge/easy — Easy") == 1, f"one Easy header expected:\n{text}"
+    assert lines.count("code_challenge/medium — Medium") == 1, (
+        f"one Medium header expected:\n{text}"
+    )
+    easy_at = lines.index("code_challenge/easy — Easy")
+    medium_at = lines.index("code_challenge/medium — Medium")
+    assert easy_at == 0 and medium_at == 4, (
+        f"headers must precede their 3 and 1 part lines:\n{text}"
+    )
+    assert "Plan" in lines[5], f"Medium's part follows its header:\n{text}"

@@ -8,6 +8,7 @@ import shutil
 import threading
 import time
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -355,3 +356,92 @@ def test_bad_input_is_one_line_and_exit_2(
     assert timed.main(argv, root=tmp_path, home=tmp_path / "home") == 2
     err = capsys.readouterr().err
     assert err.startswith(message) and err.count("\n") == 1
+
+
+# --- a fake clock: deterministic time, no sleeping ---------------------------------------------
+
+
+class FakeTime:
+    """Stands in for the `time` module inside grading.timed; `sleep` only moves the clock."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+        self.slept: list[float] = []
+        self.on_sleep: list[Callable[[], None]] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        if self.on_sleep:
+            self.on_sleep.pop(0)()
+
+
+def test_polling_keeps_waiting_until_the_deadline_and_sees_a_late_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeTime()
+    monkeypatch.setattr(timed, "time", clock)
+    starter = tmp_path / "starter.py"
+    starter.write_text("x = 1\n")
+    watcher = timed.PollingWatcher(tmp_path, interval=0.5)
+    assert watcher.wait(2.0) is False, "no save: wait returns False once its seconds pass"
+    assert clock.slept == [0.5, 0.5, 0.5, 0.5], f"expected to poll for 2 s, slept {clock.slept}"
+    clock.on_sleep = [lambda: None, lambda: starter.write_text("x = 222\n")]
+    assert watcher.wait(10.0) is True, "a save 1 s into a 10 s wait must be noticed"
+    assert clock.slept[4:] == [0.5, 0.5], f"expected two polls before the save, got {clock.slept}"
+
+
+class ScriptedWatcher:
+    """Every wait sees a save at once."""
+
+    def wait(self, seconds: float) -> bool:
+        return True
+
+    def close(self) -> None:
+        return None
+
+
+def test_time_to_green_is_measured_from_the_session_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeTime(now=1000.0)
+    monkeypatch.setattr(timed, "time", clock)
+
+    def runner(exercise: Exercise, root: Path, home: Path) -> timed.States | None:
+        clock.now += 30.0  # the tests take 30 s
+        return {1: "passed", 2: "not_started"}
+
+    session = timed.run_session(
+        EASY,
+        root=tmp_path,
+        home=tmp_path / "home",
+        minutes=10,
+        watcher=ScriptedWatcher(),
+        runner=runner,
+        max_runs=1,
+        out=io.StringIO(),
+    )
+    assert session is not None
+    record = session[0]
+    assert record["parts"][0]["seconds_to_green"] == 30.0, record["parts"]
+    assert record["elapsed_seconds"] == 30.0, record
+
+
+def test_required_parts_green_is_announced_only_once(tmp_path: Path) -> None:
+    out = io.StringIO()
+    session = timed.run_session(
+        EASY,
+        root=tmp_path,
+        home=tmp_path / "home",
+        minutes=10,
+        watcher=ScriptedWatcher(),
+        runner=lambda exercise, root, home: {1: "passed", 2: "failing"},
+        max_runs=3,
+        out=out,
+    )
+    assert session is not None and session[0]["runs"] == 3
+    count = out.getvalue().count("Every required part is green")
+    assert count == 1, f"announced {count} times in 3 runs, expected once"
