@@ -422,6 +422,7 @@ class Run:
     tool: str  # "cosmic-ray 8.7.0"
     sources: dict[str, str]  # target -> mutated file
     untested: tuple[str, ...] = ()  # grading modules without a unit-test module
+    kept_sessions: bool = False  # --sessions: complete targets were read, not run again
     sample: int | None = None  # at most this many mutants run per exercise
     grading_sample: int | None = None  # ... and per grading module
     seed: int = 0
@@ -436,7 +437,14 @@ def render(
         "",
         f"- Command: `{run.command}`",
         f"- Date: {run.started:%Y-%m-%d %H:%M} UTC; took {run.seconds / 60:.1f} min on "
-        f"{run.cores} cores; {run.tool}, every core operator",
+        f"{run.cores} cores"
+        + (
+            " (this invocation only: a target whose kept session was complete and current is "
+            "read, not run again)"
+            if run.kept_sessions
+            else ""
+        )
+        + f"; {run.tool}, every core operator",
         *_sampling(run),
         "- Score = killed / (killed + survivors not listed in "
         f"`benchmarks/mutation-equivalents.toml`); target ≥ {TARGET_SCORE:.0%} per target.",
@@ -850,6 +858,7 @@ def main(argv: list[str] | None = None) -> int:
         tool=_version(tool),
         sources={t.name: t.source for t in targets},
         untested=tuple(untested),
+        kept_sessions=options.sessions is not None,
         sample=options.sample,
         grading_sample=options.grading_sample if graded else options.sample,
         seed=options.sample_seed,

@@ -262,6 +262,12 @@ class TestReport:
         )
         assert "| 100.0% | yes |" in got and "None." in got
 
+    def test_a_run_over_kept_sessions_says_its_time_is_this_invocation_s(self) -> None:
+        tallies = [mutation.tally("code_challenge/easy", [mutant("killed")], [])]
+        kept = mutation.render(replace(self.RUN, kept_sessions=True), tallies, [])
+        assert "took 10.0 min on 2 cores (this invocation only" in kept, kept
+        assert "this invocation only" not in mutation.render(self.RUN, tallies, [])
+
     def test_a_sampled_run_says_so_and_gives_the_interval(self) -> None:
         run = replace(self.RUN, sample=200, grading_sample=200, seed=3)
         mutants = (
