@@ -487,3 +487,113 @@ class TestDescribe:
         )
         assert (loaded.seeds, plain.seeds) == ((5, 6, 7), (5, 6))
         assert loaded.command == "python -m grading.flakes --load"
+
+
+class TestElapsedMinutes:
+    def test_seconds_are_divided_into_minutes_with_the_fraction_kept(self) -> None:
+        campaign = replace(TestReport.CAMPAIGN, seconds=3630.0)
+        got = flakes.render(campaign, [])
+        assert "took 60.5 min" in got, f"expected 3630 s shown as 60.5 min; got {got}"
+
+
+def a_candidate(label: str = "reference", impl: str = "impl") -> flakes.Candidate:
+    return flakes.Candidate(
+        SimpleNamespace(path="code_challenge/easy"),  # type: ignore[arg-type]
+        label,
+        impl,
+        True,
+        "passes",
+        lambda document: None,
+    )
+
+
+class TestObserve:
+    def test_the_last_results_document_is_the_one_read(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """verify checks the last document (sorted) of a run; flakes must read that same one."""
+
+        def fake_run(candidate: Any, folder: Path) -> Any:
+            for name, summary in (("a", "old"), ("b", "new")):
+                path = folder / "home-x" / "results" / "code_challenge_easy" / f"{name}.json"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(
+                    flakes.json.dumps(document([(1, summary)], bench(1.5, True))), encoding="utf-8"
+                )
+            return SimpleNamespace(problem=None)
+
+        monkeypatch.setattr(flakes.verify, "run_candidate", fake_run)
+        got = flakes.observe(a_candidate(), tmp_path / "run", "1", 60.0)
+        assert got.verdict == "ok · 1: new", f"expected the last document's parts; got {got}"
+        assert got.benches == (sample("reference", 1.5, True),), got.benches
+
+
+def fake_proc(root: Path, pid: int, parent: int, argv: Sequence[str], comm: str) -> None:
+    entry = root / str(pid)
+    entry.mkdir(parents=True)
+    (entry / "stat").write_text(f"{pid} ({comm}) S {parent} {pid} {pid} 0 -1 4194560 0\n")
+    (entry / "cmdline").write_bytes(b"\0".join(a.encode() for a in argv) + b"\0")
+
+
+class TestStop:
+    def test_only_our_own_pytest_for_that_candidate_is_killed(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        me = 4242
+        argv = ["python", "-m", "pytest", "code_challenge/easy", "--impl", "impl"]
+        fake_proc(tmp_path, 100, me, argv, "python3 (x)")  # ours: a ")" in the name too
+        fake_proc(tmp_path, 101, 1, argv, "python3")  # same words, someone else's child
+        fake_proc(tmp_path, 102, me, [*argv[:-1], "other"], "python3")  # another candidate
+        killed: list[tuple[int, int]] = []
+        real_path = flakes.Path
+        monkeypatch.setattr(flakes, "Path", lambda p: tmp_path if p == "/proc" else real_path(p))
+        monkeypatch.setattr(
+            flakes,
+            "os",
+            SimpleNamespace(getpid=lambda: me, kill=lambda pid, sig: killed.append((pid, sig))),
+        )
+        hung = flakes.threading.Event()
+        flakes._stop(a_candidate(), hung)
+        assert killed == [(100, signal.SIGKILL)], f"expected only pid 100 killed; got {killed}"
+        assert hung.is_set(), "expected the run recorded as hung"
+
+
+class TestLoadRun:
+    def test_only_the_run_under_load_has_busy_processes(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        busy: list[bool] = []
+        seen: list[tuple[str, bool]] = []
+
+        @contextlib.contextmanager
+        def fake_load(processes: int) -> Any:
+            busy.append(True)
+            yield
+            busy.pop()
+
+        def fake_observe(candidate: Any, folder: Path, run: str, limit: float) -> Observation:
+            seen.append((run, bool(busy)))
+            return observation(run, "ok")
+
+        monkeypatch.setattr(flakes, "cpu_load", fake_load)
+        monkeypatch.setattr(flakes, "observe", fake_observe)
+        list(flakes.campaign_runs([a_candidate()], tmp_path, [7, 8], 9, 1, 9.0))
+        assert seen == [(flakes.LOAD_RUN, True), ("1", False), ("2", False)], seen
+
+
+class TestProgress:
+    def test_the_progress_line_counts_the_load_run_in_the_total(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr(flakes.verify, "candidates", lambda exercise, scratch: [])
+        monkeypatch.setattr(
+            flakes,
+            "campaign_runs",
+            lambda base, scratch, seeds, load_seed, jobs, limit: iter(
+                [(flakes.LOAD_RUN, 10, []), *((str(i), s, []) for i, s in enumerate(seeds, 1))]
+            ),
+        )
+        flakes._campaign([], (7, 8, 9), 10, 1, 9.0)
+        out = capsys.readouterr().out
+        assert "run 1/4 (under load, seed 10)" in out, out
+        assert "run 4/4 (shuffled, seed 9)" in out, out
