@@ -454,6 +454,7 @@ def _guarded(item: pytest.Item) -> Generator[None, object, object]:
         return (yield)
     modules = guards.watched_modules()
     before = guards.take(modules)
+    item.stash[RUNNING] = True
     try:
         with guards.no_hard_exit():
             result = yield
@@ -464,6 +465,7 @@ def _guarded(item: pytest.Item) -> Generator[None, object, object]:
             "raised KeyboardInterrupt; only the person at the keyboard may stop the run"
         ) from None
     finally:
+        item.stash[RUNNING] = False
         found = guards.changes(before, modules)
         guards.restore(before, modules)
     if found:
@@ -485,6 +487,11 @@ def pytest_runtest_makereport(
     state = item.config.stash[STATE]
     part = _part_of(item)
     outcome, message = _classify(report, call)
+    limit = item.stash.get(TIMED_OUT, None)
+    if limit is not None and outcome != "timed_out":
+        # The timeout fired but another error surfaced: the test turned it into that error
+        # (`except impl.PlanError` where PlanError is no class raises TypeError) and went on.
+        outcome, message = "timed_out", f"{report.head_line or 'a test'} ran >{limit:.1f}s"
     # A slow benchmark says nothing about correctness: only a correctness test's timeout stops
     # the rest of its part.
     if outcome == "timed_out" and not _is_bench(item):
@@ -534,6 +541,8 @@ class TestTimedOut(BaseException):
 
 
 TIMER = pytest.StashKey[object]()
+TIMED_OUT = pytest.StashKey[float]()  # the limit, once the alarm has fired for this test
+RUNNING = pytest.StashKey[bool]()  # a setup or call phase, where the candidate's code may run
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -545,10 +554,16 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool | None:
         return None
 
     def on_alarm(signum: int, frame: object) -> None:
+        if TIMED_OUT in item.stash and not item.stash.get(RUNNING, False):
+            return  # a repeat while pytest writes its report: the candidate is not running
+        item.stash[TIMED_OUT] = settings.timeout
         raise TestTimedOut(f"Timeout (>{settings.timeout:.1f}s) from pytest-timeout.")
 
     item.stash[TIMER] = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, settings.timeout)
+    # The alarm repeats until the test ends: a test that catches the first TestTimedOut as
+    # another error and calls the candidate again (Hypothesis replaying the example) is stopped
+    # again instead of hanging the run (1 of 21 shuffled runs of the infinite-loop candidate).
+    signal.setitimer(signal.ITIMER_REAL, settings.timeout, settings.timeout)
     return True
 
 

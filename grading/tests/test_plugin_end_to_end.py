@@ -336,6 +336,42 @@ def test_an_endless_loop_inside_a_property_test_times_out_instead_of_hanging(toy
     )
 
 
+CONVERTING_PROPERTY_TEST = """
+import pytest
+from hypothesis import given, strategies as st
+
+
+@pytest.mark.part(1)
+class TestPart1Property:
+    @given(a=st.integers())
+    def test_add_errors_are_the_modules_own(self, impl, a):
+        try:
+            impl.add(a, 1)
+        except impl.AddError:
+            pass
+"""
+
+
+@pytest.mark.timeout(60)
+def test_a_timeout_the_test_turns_into_another_error_still_stops_the_loop(toy: Path) -> None:
+    # `except impl.AddError`, with AddError no exception class, turns the timeout into a
+    # TypeError; Hypothesis takes that for a failure and replays the example, looping again.
+    # One alarm left that replay running forever (1 of 21 shuffled runs of hard's loop candidate).
+    (toy / "code_challenge" / "toy" / "tests" / "test_property.py").write_text(
+        CONVERTING_PROPERTY_TEST
+    )
+    loop = (
+        "def add(a, b):\n    while True:\n        pass\n\n"
+        "def AddError():\n    pass\n\n"
+        "def total(values):\n    return sum(values)\n"
+    )
+    code, output, document = run(toy, loop, "--timeout", "1", "-k", "Property")
+    assert code == 1, output
+    part1 = document["parts"][0]
+    assert part1["summary"] == "timed out (probable infinite loop or wrong complexity)", part1
+    assert "ran >1.0s" in output, output
+
+
 SLOW_BENCH = """
 import pytest
 
