@@ -1,12 +1,11 @@
-"""The flakes campaign on plain data: verdicts, differences, benchmark ranges, the report, and the
-seeded shuffle it runs the tests in."""
+"""The flakes campaign on plain data: verdicts, differences, benchmark ranges and the report
+(the seeded shuffle it runs the tests in has test_shuffle.py)."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import os
-import random
 import signal
 import sys
 from collections import Counter
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from grading import flakes, shuffle
+from grading import flakes
 from grading.catalog import Catalog, Settings
 from grading.flakes import BenchSample, Campaign, Observation
 
@@ -229,35 +228,6 @@ class TestWhy:
         ]
         got = flakes._why(runs, shown=3)
         assert len(got) == 4 and got[-1] == "- … and 7 more tests whose outcome changed"
-
-
-class TestShuffle:
-    ITEMS = (("m1", "A", 1), ("m1", "A", 2), ("m1", "B", 3), ("m2", None, 4), ("m2", None, 5))
-    LEVELS = (lambda item: item[0], lambda item: item[1])
-
-    def test_same_seed_same_order_and_nothing_lost(self) -> None:
-        first = shuffle.shuffled(self.ITEMS, 7, self.LEVELS)
-        assert first == shuffle.shuffled(self.ITEMS, 7, self.LEVELS)
-        assert sorted(first) == sorted(self.ITEMS)
-
-    def test_modules_and_classes_stay_together(self) -> None:
-        for seed in range(30):
-            got = shuffle.shuffled(self.ITEMS, seed, self.LEVELS)
-            blocks = [
-                key for i, key in enumerate(x[:2] for x in got) if i == 0 or key != got[i - 1][:2]
-            ]
-            assert len(blocks) == 3, f"seed {seed} split a module or class: {got}"
-
-    def test_some_seed_changes_each_level(self) -> None:
-        orders = {tuple(shuffle.shuffled(self.ITEMS, seed, self.LEVELS)) for seed in range(30)}
-        assert any(o[0][0] == "m2" for o in orders), "modules never reordered"
-        assert any(o[0][1] == "B" for o in orders), "classes never reordered"
-        assert any(o[0][2] == 2 for o in orders), "tests never reordered"
-
-    def test_global_random_is_left_alone(self) -> None:
-        state = random.getstate()
-        shuffle.shuffled(self.ITEMS, 3, self.LEVELS)
-        assert random.getstate() == state
 
 
 class TestCampaignDefaults:

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
+import time
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from grading import mutation
+from grading import catalog, mutation
+from grading.catalog import ROOT
 from grading.mutation import Equivalent, Mutant, MutationError, Run
 
 DIFF = """--- mutation diff ---
@@ -26,16 +31,21 @@ DIFF = """--- mutation diff ---
      return sorted_values[rank - 1]"""
 
 
-def dump_line(result: dict[str, Any] | None, operator: str = "core/NumberReplacer") -> str:
+def dump_line(
+    result: dict[str, Any] | None,
+    operator: str = "core/NumberReplacer",
+    job: str = "abc",
+    line: int = 164,
+) -> str:
     item = {
-        "job_id": "abc",
+        "job_id": job,
         "mutations": [
             {
                 "module_path": "/tmp/x/solution.py",
                 "operator_name": operator,
                 "occurrence": 3,
-                "start_pos": [164, 15],
-                "end_pos": [164, 16],
+                "start_pos": [line, 15],
+                "end_pos": [line, 16],
                 "operator_args": {},
                 "definition_name": "percentile",
             }
@@ -467,7 +477,7 @@ class TestDriving:
         )
         assert mutation._run_all(Path("cosmic-ray"), [exercise], [graded], options) == []
         assert calls == [
-            ("code_challenge/easy", mutation.ROOT, tmp_path / "code_challenge-easy", 4, 7, False),
+            ("code_challenge/easy", ROOT, tmp_path / "code_challenge-easy", 4, 7, False),
             (
                 "grading/hints.py",
                 tmp_path / "repository",
@@ -517,3 +527,171 @@ class TestDriving:
         assert seen == [grading_sample], f"each grading module samples {grading_sample}"
         sampled = [t for t in report.read_text().splitlines() if t.startswith("- Sampled")]
         assert len(sampled) == 1 and sampled[0].startswith(line), sampled
+
+
+def fake_cosmic_ray(folder: Path, exec_body: str = "exit 0", dump: Sequence[str] = ()) -> Path:
+    """A fake `cosmic-ray` (and the `python` beside it) that logs each subcommand to `log`:
+    `init` creates the session, `dump` prints `dump`'s lines, `exec` runs `exec_body`."""
+    tool = fake_python(folder, "exit 0\n")
+    (folder / "dump").write_text("".join(f"{row}\n" for row in dump))
+    tool.write_text(
+        '#!/bin/sh\nhere="$(dirname "$0")"\necho "$1" >> "$here/log"\ncase "$1" in\n'
+        '  init) : > "$3" ;;\n  dump) cat "$here/dump" ;;\n'
+        f"  exec) {exec_body} ;;\nesac\n"
+    )
+    tool.chmod(0o755)
+    return tool
+
+
+class TestMutate:
+    TARGET = mutation.Target("grading/x.py", "grading/x.py", ("grading/tests/test_x.py",))
+    DUMP = (
+        dump_line(result("survived"), job="j2", line=5, operator="core/ReplaceAndWithOr"),
+        dump_line(result("killed"), job="j1", line=3),
+    )
+
+    @staticmethod
+    def repository(tmp_path: Path) -> Path:
+        """A copy of the repository as small as it gets: one grading module and its tests."""
+        root = tmp_path / "repo"
+        (root / "grading" / "tests").mkdir(parents=True)
+        (root / "grading" / "x.py").write_text("def f(a, b):\n    x = 1\n    return a and b\n")
+        (root / "grading" / "tests" / "test_x.py").write_text("def test(): pass\n")
+        return root
+
+    def test_a_run_initialises_runs_and_reads_back_the_session(self, tmp_path: Path) -> None:
+        tool = fake_cosmic_ray(tmp_path / "bin", dump=self.DUMP)
+        work = tmp_path / "work"
+        got = mutation.mutate(self.TARGET, tool, self.repository(tmp_path), work)
+        assert [(m.job, m.line, m.operator, m.outcome) for m in got] == [
+            ("j1", 3, "core/NumberReplacer", "killed"),
+            ("j2", 5, "core/ReplaceAndWithOr", "survived"),
+        ], got
+        log = (tmp_path / "bin" / "log").read_text().split()
+        assert log == ["init", "dump", "exec", "dump"], f"init, plan, run, read; got {log}"
+        assert (work / "session.sqlite").is_file(), "init was given work/session.sqlite"
+        assert (work / "fingerprint").is_file(), "the session is stamped with its fingerprint"
+        config = (work / "cosmic-ray.toml").read_text()
+        assert "-m pytest grading/tests/test_x.py -x -q" in config, config
+        assert str(tmp_path / "repo" / "grading" / "x.py") in config, "the copy is mutated"
+
+    def test_a_second_run_over_unchanged_code_resumes_the_session(self, tmp_path: Path) -> None:
+        tool = fake_cosmic_ray(tmp_path / "bin", dump=self.DUMP)
+        root, work = self.repository(tmp_path), tmp_path / "work"
+        first = mutation.mutate(self.TARGET, tool, root, work)
+        (tmp_path / "bin" / "log").unlink()
+        assert mutation.mutate(self.TARGET, tool, root, work) == first
+        log = (tmp_path / "bin" / "log").read_text().split()
+        assert log == ["exec", "dump"], f"no init the second time, only a resumed exec; got {log}"
+
+    def test_changed_code_starts_the_session_again(self, tmp_path: Path) -> None:
+        tool = fake_cosmic_ray(tmp_path / "bin", dump=self.DUMP)
+        root, work = self.repository(tmp_path), tmp_path / "work"
+        mutation.mutate(self.TARGET, tool, root, work)
+        (root / "grading" / "tests" / "test_x.py").write_text("def test(): assert 0\n")
+        mutation.mutate(self.TARGET, tool, root, work)
+        log = (tmp_path / "bin" / "log").read_text().split()
+        assert log.count("init") == 2, f"a changed test starts afresh; got {log}"
+
+    def test_no_run_without_a_kept_session_says_to_run(self, tmp_path: Path) -> None:
+        tool = fake_cosmic_ray(tmp_path / "bin", dump=self.DUMP)
+        with pytest.raises(MutationError, match=r"no kept session for grading/x\.py .*--no-run"):
+            mutation.mutate(self.TARGET, tool, self.repository(tmp_path), tmp_path / "w", run=False)
+        assert not (tmp_path / "bin" / "log").exists(), "nothing ran"
+
+
+class TestExecute:
+    @staticmethod
+    def execute(tool: Path, label: str = "") -> None:
+        folder = tool.parent
+        mutation._execute(
+            tool, folder / "c.toml", folder / "s.sqlite", folder, dict(os.environ), label
+        )
+
+    def test_a_run_that_finishes_returns(self, tmp_path: Path) -> None:
+        # It lasts a moment, so a run that never waits for it would find it still going.
+        tool = fake_cosmic_ray(tmp_path, exec_body="sleep 0.2; exit 0")
+        self.execute(tool)
+        assert (tmp_path / "log").read_text().split() == ["exec"]
+
+    def test_a_failed_run_names_its_exit_code_and_the_end_of_its_error(
+        self, tmp_path: Path
+    ) -> None:
+        tool = fake_cosmic_ray(
+            tmp_path, exec_body="printf 'one\\ntwo\\nthree\\nno such session\\n' >&2; exit 3"
+        )
+        with pytest.raises(MutationError) as caught:
+            self.execute(tool)
+        assert str(caught.value) == (
+            "cosmic-ray exec failed (exit 3): two | three | no such session"
+        ), str(caught.value)
+
+    def test_a_long_run_reports_how_many_mutants_are_done(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr(mutation, "PROGRESS_SECONDS", 0.2)
+        dump = [dump_line(result("killed"), job="j1"), dump_line(None, job="j2")]
+        tool = fake_cosmic_ray(tmp_path, exec_body="sleep 0.6", dump=dump)
+        self.execute(tool, "grading/x.py")
+        out = capsys.readouterr().out
+        assert "  grading/x.py: 1/2 mutants done" in out, f"one done, one pending; got {out!r}"
+
+    def test_an_interrupted_run_stops_cosmic_ray(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        pidfile = tmp_path / "pid"
+
+        def interrupted(*args: object) -> list[str]:
+            deadline = time.monotonic() + 2
+            while not pidfile.is_file() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(mutation, "PROGRESS_SECONDS", 0.1)
+        monkeypatch.setattr(mutation, "_cosmic_ray", interrupted)
+        tool = fake_cosmic_ray(tmp_path, exec_body='echo $$ > "$here/pid"; exec sleep 30')
+        with pytest.raises(KeyboardInterrupt):
+            self.execute(tool)
+        pid = int(pidfile.read_text())
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return  # terminated and waited for
+        os.kill(pid, signal.SIGKILL)  # no sleeper outlives the test
+        os.waitpid(pid, 0)
+        pytest.fail(f"cosmic-ray exec (pid {pid}) was left running after the interrupt")
+
+
+class TestTargetList:
+    @staticmethod
+    def options(**given: Any) -> argparse.Namespace:
+        """What `main` parses, for the options `_targets` reads."""
+        return argparse.Namespace(**{"exercise": None, "module": None, "grading": False, **given})
+
+    def test_a_named_module_is_the_only_target_with_its_unit_tests(self) -> None:
+        exercises, graded, untested = mutation._targets(
+            self.options(module=["./grading/results.py"])
+        )
+        assert (exercises, untested) == ([], []), "--module alone skips the exercises"
+        assert [t.name for t in graded] == ["grading/results.py"], graded
+        assert "grading/tests/test_results.py" in graded[0].tests, graded[0].tests
+
+    def test_grading_takes_every_unit_tested_module_beside_the_exercises(self) -> None:
+        exercise = catalog.load().exercises[0]
+        exercises, graded, untested = mutation._targets(
+            self.options(grading=True, exercise=[exercise.path])
+        )
+        expected = mutation.exercise_target(exercise)
+        assert exercises == ([expected] if expected else []), exercises
+        names = {t.name for t in graded}
+        assert "grading/plugin.py" in names and "grading/results.py" in names, names
+        assert not any(n.endswith("__init__.py") for n in [*names, *untested]), "no package files"
+        assert all(t.tests and t.tests[0].startswith("grading/tests/test_") for t in graded)
+
+    def test_an_unknown_module_lists_the_known_ones(self) -> None:
+        with pytest.raises(
+            MutationError,
+            match=r"no unit-tested grading module grading/nope\.py; "
+            r"known: .*grading/results\.py",
+        ):
+            mutation._targets(self.options(module=["grading/nope.py"]))

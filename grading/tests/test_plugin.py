@@ -273,6 +273,17 @@ def test_memory_ratios_use_the_largest_size(monkeypatch: pytest.MonkeyPatch) -> 
     )
 
 
+def test_memory_failure_names_the_largest_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plugin.benchmarks, "peak_memory", lambda thunk: thunk())
+    compare = fake_compare({1_000: 1, 2_000: 2, 4_000: 40}, unit=1024 * 1024)
+    with pytest.raises(AssertionError) as failure:
+        compare.memory("total", lambda n: n, read_value, SIZES)
+    message = str(failure.value)
+    assert (
+        "total: peak memory 10.0x reference" in message and "at n=4,000 (limit 4.0x)" in message
+    ), message
+
+
 # --- pytest_terminal_summary ----------------------------------------------------------------
 
 

@@ -392,3 +392,53 @@ def test_a_timed_out_benchmark_leaves_its_part_s_correctness_tests_running(toy: 
     assert states(document)[1] == "2/2 passed", output
     assert states(document)[2] == "2/2 passed", output
     assert code == 1, output  # the benchmark itself still fails the run
+
+
+CTRL_C = """
+import os
+import signal
+import time
+
+
+def add(a, b):
+    os.kill(os.getpid(), signal.SIGINT)  # the person at the keyboard presses Ctrl-C
+    time.sleep(5)
+    return a + b
+
+
+def total(values):
+    return sum(values)
+"""
+
+
+@pytest.mark.timeout(60)
+def test_a_real_ctrl_c_stops_the_run_while_the_candidate_runs(toy: Path) -> None:
+    # Unlike a candidate raising KeyboardInterrupt (a failed test, and the run goes on).
+    code, output, _ = run(toy, CTRL_C)
+    assert code == pytest.ExitCode.INTERRUPTED, f"exit {code}, expected 2 (interrupted): {output}"
+    assert "only the person at the keyboard" not in output, output
+
+
+TIME_LIMITS = """
+import pytest
+
+
+@pytest.mark.part(1)
+def test_a_correctness_test_gets_the_catalogue_s_limit(request):
+    limits = [m.args for m in request.node.iter_markers("timeout")]
+    assert limits == [(2,)], limits
+
+
+@pytest.mark.part(1)
+@pytest.mark.bench
+def test_a_comparison_gets_room_for_every_contender(request):
+    limits = [m.args for m in request.node.iter_markers("timeout")]
+    assert limits == [(120,)], limits
+"""
+
+
+@pytest.mark.timeout(60)
+def test_comparisons_get_a_longer_time_limit_than_correctness_tests(toy: Path) -> None:
+    (toy / "code_challenge" / "toy" / "tests" / "test_limits.py").write_text(TIME_LIMITS)
+    code, output, _ = run(toy, SOLUTION, "--bench")
+    assert code == 0, output
