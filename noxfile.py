@@ -16,7 +16,7 @@ import nox
 
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT))
-from grading import catalog  # noqa: E402  (the catalogue lives next to this file)
+from grading.core import catalog  # noqa: E402  (the catalogue lives next to this file)
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["verify"]
@@ -99,14 +99,14 @@ def _week_session(week: int) -> None:
             session.log(
                 f"week {week} has no exercises yet; see ROADMAP.md for what this week covers"
             )
-            _python("grading.journal", str(week))
+            _python("grading.learner.journal", str(week))
             return
-        if week == 0 and _python("grading.doctor") != 0:
+        if week == 0 and _python("grading.learner.doctor") != 0:
             session.error("fix the environment check above first (`nox -s deps` reinstalls)")
         paths = [e.path for e in exercises]
         session.log(f"week {week}: " + ", ".join(paths))
         code = _pytest(session, *paths, *BENCH_ARGS, *session.posargs)
-        _python("grading.journal", str(week))
+        _python("grading.learner.journal", str(week))
         _finish(session, code, f"week {week}")
 
     run_week.__doc__ = f"Week {week}: run this week's exercises with benchmark comparisons."
@@ -148,69 +148,72 @@ def run(session: nox.Session) -> None:
 @nox.session(venv_backend="none", requires=["deps"])
 def compare(session: nox.Session) -> None:
     """Your files vs reference vs naive over growing n: charts, CSV and ratios in .prep/compare/."""
-    _module(session, "grading.compare", usage="compare -- <exercise> [file.py ...]")
+    _module(session, "grading.learner.compare", usage="compare -- <exercise> [file.py ...]")
 
 
 @nox.session(venv_backend="none", requires=["deps"])
 def profile(session: nox.Session) -> None:
     """cProfile of an exercise's workloads: nox -s profile -- <exercise> [--impl solution]."""
-    _module(session, "grading.profiling", usage="profile -- <exercise> [--impl ...]")
+    _module(session, "grading.learner.profiling", usage="profile -- <exercise> [--impl ...]")
 
 
 @nox.session(venv_backend="none", requires=["deps"])
 def review(session: nox.Session) -> None:
     """Mock design review: checks, rubric, then the reference design once your checks pass."""
-    _module(session, "grading.review", usage="review -- system_design/<prompt> [--reveal]")
+    _module(session, "grading.learner.review", usage="review -- system_design/<prompt> [--reveal]")
 
 
 @nox.session(venv_backend="none", requires=["deps"])
 def progress(session: nox.Session) -> None:
     """Your progress per week: parts, benchmark trends, time to green, checkpoints."""
-    _module(session, "grading.progress")
+    _module(session, "grading.learner.progress")
 
 
 @nox.session(venv_backend="none", requires=["deps"])
 def timed(session: nox.Session) -> None:
     """Mock interview: countdown, re-run on save: nox -s timed -- <exercise> [--minutes N]."""
-    _module(session, "grading.timed", usage="timed -- <exercise> [--minutes N] [--poll]")
+    _module(session, "grading.learner.timed", usage="timed -- <exercise> [--minutes N] [--poll]")
 
 
 @nox.session(venv_backend="none", requires=["deps"])
 def rehearsal(session: nox.Session) -> None:
     """Week 6: the hard code challenge, then the intermediate ML exercise, back to back, timed."""
-    _module(session, "grading.timed", fixed=("--rehearsal",))
+    _module(session, "grading.learner.timed", fixed=("--rehearsal",))
 
 
 @nox.session(venv_backend="none", requires=["deps"])
 def hint(session: nox.Session) -> None:
     """The next hint for your first failing part: nox -s hint -- <exercise>."""
-    _module(session, "grading.hints", usage="hint -- <exercise> [--part N]")
+    _module(session, "grading.learner.hints", usage="hint -- <exercise> [--part N]")
 
 
 @nox.session(venv_backend="none", requires=["deps"])
 def reset(session: nox.Session) -> None:
     """Archive your files to .prep/attempts/, then restore the starter: nox -s reset -- <exercise>."""
     _module(
-        session, "grading.attempts", usage="reset -- <exercise> | --all [--yes]", fixed=("reset",)
+        session,
+        "grading.learner.attempts",
+        usage="reset -- <exercise> | --all [--yes]",
+        fixed=("reset",),
     )
 
 
 @nox.session(venv_backend="none", requires=["deps"])
 def attempts(session: nox.Session) -> None:
     """Your archived attempts: nox -s attempts -- <exercise> | diff <exercise> | restore <exercise> N."""
-    _module(session, "grading.attempts", usage="attempts -- <exercise>")
+    _module(session, "grading.learner.attempts", usage="attempts -- <exercise>")
 
 
 @nox.session(venv_backend="none", requires=["deps"])
 def rotate(session: nox.Session) -> None:
     """After the roadmap: one exercise per pillar, least recently practised first."""
-    _module(session, "grading.rotation")
+    _module(session, "grading.learner.rotation")
 
 
 @nox.session(venv_backend="none", requires=["deps"])
 def flakes(session: nox.Session) -> None:
     """verify's verdicts across 20 shuffled runs and one under CPU load: benchmarks/flakes.md."""
-    _module(session, "grading.flakes", fixed=("--load",))
+    _module(session, "grading.proof.flakes", fixed=("--load",))
 
 
 # The committed benchmarks/mutation.md came from these: every exercise and unit-tested grading
@@ -226,7 +229,7 @@ def mutation(session: nox.Session) -> None:
     # Sessions are kept under .nox/, so an interrupted campaign resumes where it stopped; a
     # --sessions given after `--` wins (argparse keeps the last).
     sessions = str(ROOT / ".nox" / "mutation-sessions")
-    command = [str(ENV_PYTHON), "-m", "grading.mutation", "--cosmic-ray", tool]
+    command = [str(ENV_PYTHON), "-m", "grading.proof.mutation", "--cosmic-ray", tool]
     command += ["--sessions", sessions, *(session.posargs or MUTATION_CAMPAIGN)]
     if subprocess.run(command, cwd=ROOT, check=False).returncode:
         session.error("a mutation target is below 90%: see benchmarks/mutation.md")
@@ -235,7 +238,7 @@ def mutation(session: nox.Session) -> None:
 @nox.session(venv_backend="none", requires=["deps"])
 def roadmap(session: nox.Session) -> None:
     """Regenerate the exercise tables of ROADMAP.md from exercises.toml."""
-    _module(session, "grading.roadmap", fixed=("--write",))
+    _module(session, "grading.proof.roadmap", fixed=("--write",))
 
 
 def _module(
@@ -253,7 +256,7 @@ def _module(
 
 @nox.session(venv_backend="none", requires=["deps"])
 def lint(session: nox.Session) -> None:
-    """Ruff over the repository and mypy (strict) over grading/."""
+    """Ruff over the repository, mypy (strict) over grading/, import-linter over its rooms."""
     _lint(session)
 
 
@@ -262,16 +265,21 @@ def _lint(session: nox.Session) -> None:
     session.run(str(tools / "ruff"), "check", ".", external=True)
     session.run(str(tools / "ruff"), "format", "--check", ".", external=True)
     session.run(str(tools / "mypy"), external=True)
+    # grading's rooms: core imports neither learner nor proof, which never import each other.
+    session.run(str(tools / "lint-imports"), "--no-cache", external=True)
 
 
 @nox.session(venv_backend="none", requires=["deps"])
 def verify(session: nox.Session) -> None:
     """The maintainers' proof: grading unit tests, every exercise's contract, lint."""
-    code = _pytest(session, "grading/tests", "-q", "-p", "no:randomly")
+    code = _pytest(session, "grading/tests", "-q")
     _finish(session, code, "grading unit tests")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     checked = subprocess.run(
-        [str(ENV_PYTHON), "-m", "grading.verify", *session.posargs], cwd=ROOT, env=env, check=False
+        [str(ENV_PYTHON), "-m", "grading.proof.verify", *session.posargs],
+        cwd=ROOT,
+        env=env,
+        check=False,
     )
     if checked.returncode != 0:
         session.error("verify found problems: see the table above")

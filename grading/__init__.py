@@ -1,4 +1,9 @@
-"""The grading layer: catalogue, loading, benchmarks, scorecard, results, and the pytest plugin.
+"""The grading layer, in three rooms named for who uses them (see CONTRIBUTING.md):
 
-Only `plugin.py` imports pytest; every other module is plain Python, unit-tested on plain data.
+- `grading.core`: what every graded pytest run loads (catalogue, loader, plugin, scorecard).
+- `grading.learner`: the tools behind the learner's nox sessions (timed, hint, progress, ...).
+- `grading.proof`: the maintainers' evidence (verify, flakes, mutation).
+
+Imports run one way: learner → core and proof → core, never core → either, never learner ↔
+proof. `nox -s lint` checks that with import-linter (the contracts are in pyproject.toml).
 """

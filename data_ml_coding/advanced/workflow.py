@@ -23,8 +23,8 @@ HERE = Path(__file__).resolve().parent
 # `python data_ml_coding/advanced/workflow.py` from the repository root works too.
 sys.path.insert(0, str(HERE.parent.parent))
 
-from grading import catalog, loading  # noqa: E402
-from grading.results import prep_home  # noqa: E402
+from grading.core import catalog, loading  # noqa: E402
+from grading.core.results import prep_home  # noqa: E402
 
 SLUG = "data_ml_coding/advanced"
 N_MEASURE = 1000  # trajectories per version in parts 1 and 2

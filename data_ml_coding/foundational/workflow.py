@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from grading import catalog, loading
-from grading.results import prep_home
+from grading.core import catalog, loading
+from grading.core.results import prep_home
 
 HERE = Path(__file__).resolve().parent
 SLUG = "data_ml_coding/foundational"

@@ -37,7 +37,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from vega_datasets import local_data
 
-from grading import catalog, loading, results
+from grading.core import catalog, loading, results
 
 FOLDER = Path(__file__).resolve().parent
 RUN_NAME = "data_ml_coding-intermediate"

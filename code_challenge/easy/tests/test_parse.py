@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from grading.expect import plain, returned
+from grading.core import plain, returned
 
 from .logs import PROMPT_ERRORS, PROMPT_LINES, PROMPT_ROWS, PROPERTY, log_lines
 from .workloads import line_of, lines, rows

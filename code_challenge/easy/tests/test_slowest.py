@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grading.expect import returned
+from grading.core import returned
 
 from .logs import PROMPT_ROWS, PROPERTY, rows_strategy
 from .workloads import Row, rows

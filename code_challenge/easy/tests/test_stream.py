@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from grading.expect import plain, returned
+from grading.core import plain, returned
 
 from .logs import PROMPT_LINES, PROPERTY, log_lines, within_one_percent
 from .workloads import line_of, lines

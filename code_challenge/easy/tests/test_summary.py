@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grading.expect import plain, returned
+from grading.core import plain, returned
 
 from .logs import PROMPT_ROWS, PROPERTY, common_percentiles, latencies, rows_strategy
 from .workloads import Row, rows

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from grading.workloads import Workload
+from grading.core import Workload
 
 START_MS = 1_764_000_000_000
 TOOLS = ("search", "fetch", "python", "browser", "sql", "email", "calendar", "vector_db")

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.expect import plain, returned
+from grading.core import plain, returned
 
 from .scripted import prompt_example, run, shape, task
 from .workloads import TOOLS, critical_path, layered_dag, run_virtual

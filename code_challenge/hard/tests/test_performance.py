@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from grading.plugin import Compare
+from grading.core import Compare
 
 from .workloads import TOOLS, critical_path, run_virtual, timed, wide_dag
 

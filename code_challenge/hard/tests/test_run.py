@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.expect import returned
+from grading.core import returned
 
 from .scripted import Recorder, prompt_example, run, shape, task
 from .workloads import layered_dag

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from grading.workloads import Workload
+from grading.core import Workload
 
 T = TypeVar("T")
 

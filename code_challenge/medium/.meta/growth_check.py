@@ -3,11 +3,11 @@
 Runs Part 1's speed workload, `window_counts` (n events, a count every 8th), for the reference
 (one deque pass: O(n)) and for a deliberately quadratic counter kept below (every count rescans
 every event so far: O(n^2)), at the workload's sizes n, 2n, 4n, 8n, exactly as the bench test
-does: `grading.benchmarks.time_interleaved` (interleaved, best of 3), then
-`grading.benchmarks.growth_slope` and `complexity_name`. Repeats that `--runs` times and prints
+does: `grading.core.benchmarks.time_interleaved` (interleaved, best of 3), then
+`grading.core.benchmarks.growth_slope` and `complexity_name`. Repeats that `--runs` times and prints
 how often the reference read "O(n) or O(n log n)" while the quadratic one read "O(n^2)".
 
-The timing clock is the grading layer's (`grading.benchmarks.clock`, CPU time): measured here
+The timing clock is the grading layer's (`grading.core.benchmarks.clock`, CPU time): measured here
 first with the wall clock, the separation held in 20 of 20 runs at load 9 but 10 of 20 at
 load 11 on 2 cores; with CPU time, 20 of 20 at load 11.
 
@@ -25,7 +25,7 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
-from grading import benchmarks, catalog, loading, workloads  # noqa: E402
+from grading.core import benchmarks, catalog, loading, workloads  # noqa: E402
 
 LINEAR, QUADRATIC = "O(n) or O(n log n)", "O(n^2)"
 

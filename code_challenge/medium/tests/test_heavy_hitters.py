@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grading.expect import returned
+from grading.core import returned
 
 from .streams import KEYS, PROPERTY, brief, fed, guarantee_problems
 from .workloads import events

@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from grading.benchmarks import peak_memory
+from grading.core import peak_memory
 
 from .workloads import WINDOW_SECONDS, Event, events
 

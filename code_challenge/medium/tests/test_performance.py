@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from grading.plugin import Compare
+from grading.core import Compare
 
 
 @pytest.mark.bench

@@ -13,7 +13,7 @@ from types import ModuleType
 import pytest
 from hypothesis import given
 
-from grading.expect import returned
+from grading.core import returned
 
 from .streams import (
     ADVERSARIAL,

@@ -7,7 +7,7 @@ from types import ModuleType
 import pytest
 from hypothesis import given
 
-from grading.expect import returned
+from grading.core import returned
 
 from .streams import PROPERTY, Step, replay, scripts, show, windows
 from .workloads import events

@@ -17,7 +17,7 @@ from bisect import bisect
 from collections.abc import Iterator
 from types import ModuleType
 
-from grading.workloads import Workload
+from grading.core import Workload
 
 Event = tuple[float, str, float]  # (timestamp in seconds, key, value: a latency in ms)
 

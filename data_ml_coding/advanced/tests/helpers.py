@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import ModuleType
 from typing import Any
 
-from grading.expect import plain
+from grading.core import plain
 
 from .simulator import RetrainingWorld
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from grading.expect import returned
+from grading.core import returned
 
 from . import simulator
 from .helpers import differences, first, paired_counts, trajectory

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.expect import returned
+from grading.core import returned
 
 from . import simulator
 from .helpers import Environment, SimulatedCrash, close, differences, first, tasks_of

@@ -14,7 +14,7 @@ from sklearn.metrics import accuracy_score, confusion_matrix, make_scorer
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.tree import DecisionTreeClassifier
 
-from grading.expect import returned
+from grading.core import returned
 
 from . import oracle
 

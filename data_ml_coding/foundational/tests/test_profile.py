@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy.stats import f_oneway
 
-from grading.expect import returned
+from grading.core import returned
 
 from . import oracle
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.expect import plain, returned
+from grading.core import plain, returned
 
 from .helpers import FEATURES, Majority, Spy, weather
 

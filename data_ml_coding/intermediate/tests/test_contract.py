@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from grading.expect import plain, returned
+from grading.core import plain, returned
 
 from .helpers import weather
 

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from grading.expect import returned
+from grading.core import returned
 
 from .helpers import TOLERANCE, interval_misses
 

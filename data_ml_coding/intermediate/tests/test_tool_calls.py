@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.expect import plain, returned
+from grading.core import plain, returned
 
 from .helpers import TOLERANCE, interval_misses, tool_log
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grading.expect import plain, returned
+from grading.core import plain, returned
 
 from .workloads import PROPERTY, bursty_arrivals
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grading.expect import plain
+from grading.core import plain
 
 from .streams import PROPERTY, RequestRow, merged, steady_requests, tenant_requests
 

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 import pytest
 
-from grading.design import DesignDocumentChecks
+from grading.core import DesignDocumentChecks
 
 
 @pytest.mark.part(5)

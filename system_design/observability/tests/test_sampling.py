@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grading.expect import returned
+from grading.core import returned
 
 from .traces import (
     PROMPT_BUDGET,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grading.expect import returned
+from grading.core import returned
 
 from .series import DAY, SLO, MinuteRow, sli_series, with_spikes
 from .traces import PROPERTY

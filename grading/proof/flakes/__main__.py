@@ -1,0 +1,5 @@
+"""`python -m grading.proof.flakes`: see the package docstring."""
+
+from grading.proof.flakes.campaign import main
+
+raise SystemExit(main())
