@@ -216,6 +216,12 @@ def flakes(session: nox.Session) -> None:
     _module(session, "grading.proof.flakes", fixed=("--load",))
 
 
+@nox.session(venv_backend="none", requires=["deps"])
+def truth(session: nox.Session) -> None:
+    """The blind candidates through the tests, rules pinned per prompt: benchmarks/truth.md."""
+    _module(session, "grading.proof.truth")
+
+
 # The committed benchmarks/mutation.md came from these: every exercise and unit-tested grading
 # module, each a seeded sample (the full set takes hours on two cores); two exercises at a time.
 MUTATION_CAMPAIGN = ("--grading", "--sample", "120", "--grading-sample", "25", "--jobs", "2")

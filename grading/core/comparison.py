@@ -57,7 +57,8 @@ class Compare:
         repeats: int = 3,
     ) -> BenchRecord:
         """Time `call(module, make_input(n))` for every contender at each n; judge the ratio at the
-        largest n and report your growth exponent. Fails when yours is beyond the slower limit."""
+        largest n and how it grew over the sizes, and report your growth exponent. Fails when
+        yours is beyond the slower limit, or grows faster than the reference's (a worse class)."""
         best: dict[str, list[float]] = {name: [] for name in self.contenders}
         inputs: Any = None
         for size in sizes:
@@ -68,7 +69,8 @@ class Compare:
             ).items():
                 best[contender].append(fastest)
         ratio = best["yours"][-1] / best["reference"][-1]
-        verdict = benchmarks.speed_verdict(ratio, self._state.catalog.settings.slower_limit)
+        growth = benchmarks.ratio_growth(sizes, best["yours"], best["reference"])
+        verdict = benchmarks.speed_verdict(ratio, self._state.catalog.settings.slower_limit, growth)
         slope = benchmarks.growth_slope(sizes, best["yours"])
         naive_ratio = best["naive"][-1] / best["reference"][-1] if "naive" in best else None
         record = BenchRecord(
@@ -88,7 +90,8 @@ class Compare:
         self._history(call, inputs)
         assert verdict.passed, (
             f"{name}: {benchmarks.format_ratio(verdict)} at n={sizes[-1]:,} "
-            f"(limit {self._state.catalog.settings.slower_limit}x); {record.growth}"
+            f"(limit {self._state.catalog.settings.slower_limit}x; the ratio grows like "
+            f"n^{growth:.2f} from n={sizes[0]:,}); {record.growth}"
         )
         return record
 
@@ -104,7 +107,15 @@ class Compare:
                     benchmarks.peak_memory(_bind(call, module, make_input(size)))
                 )
         ratio = benchmarks.memory_ratio(peaks["yours"][-1], peaks["reference"][-1])
-        verdict = benchmarks.memory_verdict(ratio, self._state.catalog.settings.memory_limit)
+        floor = benchmarks.MEMORY_FLOOR_BYTES  # peaks under it are noise: they grow nothing
+        growth = benchmarks.ratio_growth(
+            sizes,
+            [max(p, floor) for p in peaks["yours"]],
+            [max(p, floor) for p in peaks["reference"]],
+        )
+        verdict = benchmarks.memory_verdict(
+            ratio, self._state.catalog.settings.memory_limit, growth
+        )
         naive_ratio = (
             benchmarks.memory_ratio(peaks["naive"][-1], peaks["reference"][-1])
             if "naive" in peaks
@@ -125,7 +136,8 @@ class Compare:
         self._state.benches.append(record)
         assert verdict.passed, (
             f"{name}: peak memory {benchmarks.format_ratio(verdict)} at n={sizes[-1]:,} "
-            f"(limit {self._state.catalog.settings.memory_limit}x); {record.growth}"
+            f"(limit {self._state.catalog.settings.memory_limit}x; the ratio grows like "
+            f"n^{growth:.2f}); {record.growth}"
         )
         return record
 

@@ -105,6 +105,10 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
+        "rule(id, ...): the test pins these rules of PROMPT.md (the exercise's .meta/rules.toml)",
+    )
+    config.addinivalue_line(
+        "markers",
         "bound: checks a resource bound (memory, operations) that the naive baseline breaks by design",
     )
     settings.load_profile("grading")

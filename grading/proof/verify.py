@@ -7,6 +7,8 @@ a time), writing its results JSON to a private folder; the expectation is then c
     untouched starter  every part 'not started'
     each mutant        the part its docstring names fails
     each alternative   every part passes
+    each candidate     the verdict its docstring names: accept, reject part N, slow part N
+                       (the bank written from the prompt alone, see candidates.py)
     naive baseline     every part passes, and it loses a benchmark verdict the reference wins
     infinite loop      every part reported 'timed out'
     syntax error       every part reported 'crashed on import: SyntaxError line N'
@@ -34,7 +36,8 @@ from rich.table import Table
 
 from grading.core import catalog
 from grading.core.catalog import ROOT, Exercise
-from grading.proof import consistency, roadmap
+from grading.proof import candidates as blind
+from grading.proof import consistency, forked, roadmap
 
 # Generated hostile candidates. Module-level __getattr__ (PEP 562) makes every public name of
 # any exercise resolve to a function that never returns, so one file serves all exercises.
@@ -47,6 +50,9 @@ def __getattr__(name):
 '''
 SYNTAX_ERROR = '"""A candidate that does not parse."""\n\ndef broken(:\n    pass\n'
 LOOP_TIMEOUT_SECONDS = "1"
+# A candidate run still going after this is stuck where no per-test alarm reaches (in C code);
+# its runs take seconds, a minute on a loaded machine.
+RUN_LIMIT_SECONDS = 300.0
 
 Check = Callable[[dict[str, Any]], str | None]  # results document -> problem, or None if fine
 
@@ -216,6 +222,19 @@ def candidates(exercise: Exercise, scratch: Path) -> list[Candidate]:
                 all_parts("passed"),
             )
         )
+    for path, verdict in _bank(exercise):
+        bench, extra = blind.run_args(verdict)
+        runs.append(
+            Candidate(
+                exercise,
+                f"candidate {path.name}",
+                str(path),
+                bench,
+                verdict.describe(),
+                blind.check(verdict, exercise),
+                extra_args=extra,
+            )
+        )
     if (folder / ".meta/naive.py").is_file():
         runs.append(
             Candidate(
@@ -255,13 +274,19 @@ def candidates(exercise: Exercise, scratch: Path) -> list[Candidate]:
     return runs
 
 
-def run_candidate(candidate: Candidate, scratch: Path) -> Outcome:
-    """Run the exercise's tests against one candidate and check its results document."""
+def _bank(exercise: Exercise) -> list[tuple[Path, blind.Verdict]]:
+    """The exercise's blind candidates; an unreadable verdict is consistency's to report."""
+    try:
+        return blind.bank(exercise)
+    except blind.VerdictError:
+        return []
+
+
+def run_candidate(candidate: Candidate, scratch: Path, fresh: bool = False) -> Outcome:
+    """Run the exercise's tests against one candidate and check its results document: in a
+    child of the warm fork server (see forked.py), or with `fresh` in a new interpreter."""
     home = Path(tempfile.mkdtemp(prefix="home-", dir=scratch))
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
+    args = [
         candidate.exercise.path,
         "-q",
         "--no-header",
@@ -274,14 +299,23 @@ def run_candidate(candidate: Candidate, scratch: Path) -> Outcome:
     env = {**os.environ, "PREP_HOME": str(home), "PREP_IMPL": ""}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # cached bytecode halves each run's start-up
     started = time.perf_counter()
-    completed = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
+    if fresh:
+        completed = subprocess.run(
+            [sys.executable, "-m", "pytest", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        code, output = completed.returncode, completed.stdout + completed.stderr
+    else:
+        code, output = forked.run_pytest(args, env, ROOT, home / "pytest.log", RUN_LIMIT_SECONDS)
     seconds = time.perf_counter() - started
     documents = sorted((home / "results").glob("*/*.json"))
-    if completed.returncode not in (0, 1) or not documents:
-        tail = (completed.stdout + completed.stderr).strip().splitlines()[-5:]
-        problem = f"pytest exited {completed.returncode} without results: " + " | ".join(tail)
+    if code not in (0, 1) or not documents:
+        tail = output.strip().splitlines()[-5:]
+        problem = f"pytest exited {code} without results: " + " | ".join(tail)
         return Outcome(candidate, problem, seconds)
     document = json.loads(documents[-1].read_text(encoding="utf-8"))
     return Outcome(candidate, candidate.check(document), seconds)

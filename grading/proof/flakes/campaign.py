@@ -100,7 +100,8 @@ def observe(candidate: Candidate, folder: Path, run: str, limit: float) -> Obser
     watchdog = threading.Timer(limit, _stop, args=(candidate, hung))
     watchdog.start()
     try:
-        outcome = verify.run_candidate(candidate, folder)
+        # A fresh interpreter, as a learner's run has (verify forks from a warm server).
+        outcome = verify.run_candidate(candidate, folder, fresh=True)
     finally:
         watchdog.cancel()
     # run_candidate gives the run a private PREP_HOME under `folder`, so the results document

@@ -158,3 +158,27 @@ def test_memory_ratio_floor_is_64_kib() -> None:
     # A reference with no measurable peak counts as 64 KiB: 128 KiB is then exactly 2x.
     assert benchmarks.memory_ratio(128 * 1024, 0) == 2.0
     assert benchmarks.memory_ratio(64 * 1024, 0) == 1.0
+
+
+def test_a_ratio_that_grows_with_n_is_a_worse_class_even_under_the_limit() -> None:
+    sizes = [1000, 2000, 4000, 8000]
+    quadratic, linear = [s * s for s in sizes], [float(s) for s in sizes]
+    growth = benchmarks.ratio_growth(sizes, [q / 4000 for q in quadratic], linear)
+    assert round(growth, 6) == 1.0, "O(n^2) over O(n): the ratio grows like n"
+    got = benchmarks.speed_verdict(2.0, limit=3.0, growth=growth)
+    assert (got.passed, got.label) == (False, "grows faster than reference")
+
+
+def test_a_flat_ratio_or_a_barely_slower_one_passes_whatever_its_growth() -> None:
+    sizes = [1000, 2000, 4000, 8000]
+    constant = benchmarks.ratio_growth(sizes, [2.5 * s for s in sizes], [float(s) for s in sizes])
+    assert abs(constant) < 1e-9, "a constant factor keeps the ratio flat"
+    assert benchmarks.speed_verdict(2.5, limit=3.0, growth=constant).passed
+    assert benchmarks.speed_verdict(1.4, limit=3.0, growth=1.0).passed, "not clearly slower yet"
+    assert benchmarks.speed_verdict(1.6, limit=3.0, growth=0.5).passed, "0.5 is the edge, not over"
+
+
+def test_memory_that_grows_where_the_reference_s_is_bounded_fails_under_the_limit() -> None:
+    got = benchmarks.memory_verdict(2.0, limit=3.0, growth=0.9)
+    assert (got.passed, got.label) == (False, "memory grows faster than reference")
+    assert benchmarks.memory_verdict(2.0, limit=3.0, growth=0.2).passed

@@ -269,7 +269,20 @@ def test_speed_failure_names_the_largest_size() -> None:
     with pytest.raises(AssertionError) as failure:
         compare.speed("total", lambda n: n, read_value, SIZES, "O(n)")
     message = str(failure.value)
-    assert "total: 10.0x reference — too slow at n=4,000 (limit 3.0x)" in message, message
+    assert (
+        "total: 10.0x reference — too slow at n=4,000 (limit 3.0x; the ratio grows like n^"
+        in message
+    ), message
+
+
+@pytest.mark.usefixtures("fake_timer")
+def test_a_ratio_under_the_limit_that_grows_with_n_fails_as_a_worse_class() -> None:
+    compare = fake_compare({1_000: 1.0, 2_000: 4.0, 4_000: 10.0})  # ratios 1x, 2x, 2.5x
+    with pytest.raises(AssertionError) as failure:
+        compare.speed("total", lambda n: n, read_value, SIZES, "O(n)")
+    message = str(failure.value)
+    assert "2.5x reference — grows faster than reference at n=4,000" in message, message
+    assert "the ratio grows like n^0.66 from n=1,000" in message, message
 
 
 def test_memory_ratios_use_the_largest_size(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -289,7 +302,8 @@ def test_memory_failure_names_the_largest_size(monkeypatch: pytest.MonkeyPatch) 
         compare.memory("total", lambda n: n, read_value, SIZES)
     message = str(failure.value)
     assert (
-        "total: peak memory 10.0x reference" in message and "at n=4,000 (limit 4.0x)" in message
+        "total: peak memory 10.0x reference" in message
+        and "at n=4,000 (limit 4.0x; the ratio grows like n^" in message
     ), message
 
 

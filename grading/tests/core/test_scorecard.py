@@ -165,3 +165,22 @@ def test_render_prints_one_header_per_exercise_before_its_parts() -> None:
         f"headers must precede their 3 and 1 part lines:\n{text}"
     )
     assert "Plan" in lines[5], f"Medium's part follows its header:\n{text}"
+
+
+def test_a_green_design_part_says_its_shape_is_complete_not_that_the_design_passed() -> None:
+    design = Exercise(
+        path="system_design/toy",
+        title="Toy",
+        weeks=(2,),
+        minutes=60,
+        parts=(Part(1, "Model", False), Part(2, "Document", False)),
+        timeout_seconds=10,
+        design_parts=(2,),
+    )
+    tests = [
+        TestRecord("a", design.path, 1, False, "passed", ""),
+        TestRecord("b", design.path, 2, False, "passed", ""),
+        TestRecord("c", design.path, 2, False, "passed", ""),
+    ]
+    got = [line.summary for line in scorecard.part_lines(design, tests)]
+    assert got == ["1/1 passed", "2/2 checks: shape complete, now review it with RUBRIC.md"]

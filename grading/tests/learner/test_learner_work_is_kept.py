@@ -41,7 +41,7 @@ LEARNER_SESSIONS: dict[str, tuple[str, ...]] = {
 # Sessions that replace learner files on purpose, only after archiving them (the last test).
 ARCHIVING_SESSIONS = {"reset"}
 # Sessions for whoever maintains the repository; none of them reads or writes learner files.
-MAINTAINER_SESSIONS = {"deps", "verify", "lint", "flakes", "mutation", "roadmap"}
+MAINTAINER_SESSIONS = {"deps", "verify", "lint", "flakes", "mutation", "roadmap", "truth"}
 EDIT = b"\n# learner's own line, which every session must keep\n"
 SESSION_TIMEOUT = 240
 

@@ -489,7 +489,8 @@ class TestObserve:
     ) -> None:
         """verify checks the last document (sorted) of a run; flakes must read that same one."""
 
-        def fake_run(candidate: Any, folder: Path) -> Any:
+        def fake_run(candidate: Any, folder: Path, fresh: bool = False) -> Any:
+            assert fresh, "flakes runs each candidate in a fresh interpreter, as a learner's run"
             for name, summary in (("a", "old"), ("b", "new")):
                 path = folder / "home-x" / "results" / "code_challenge_easy" / f"{name}.json"
                 path.parent.mkdir(parents=True, exist_ok=True)
