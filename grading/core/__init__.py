@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from grading.core.benchmarks import peak_memory
     from grading.core.comparison import Compare
-    from grading.core.design import DesignDocumentChecks
+    from grading.core.design import DesignDocumentChecks, field, read_design, written
     from grading.core.expect import plain, returned
     from grading.core.workloads import Workload
 
@@ -25,12 +25,25 @@ if TYPE_CHECKING:
 PUBLIC = {
     "Compare": "comparison",
     "DesignDocumentChecks": "design",
+    "read_design": "design",
+    "written": "design",
+    "field": "design",
     "Workload": "workloads",
     "peak_memory": "benchmarks",
     "plain": "expect",
     "returned": "expect",
 }
-__all__ = ["Compare", "DesignDocumentChecks", "Workload", "peak_memory", "plain", "returned"]
+__all__ = [
+    "Compare",
+    "DesignDocumentChecks",
+    "Workload",
+    "field",
+    "peak_memory",
+    "plain",
+    "read_design",
+    "returned",
+    "written",
+]
 
 
 def __getattr__(name: str) -> Any:

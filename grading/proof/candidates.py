@@ -117,6 +117,9 @@ def _accepted(exercise: Exercise) -> Check:
             return "rejected a correct solution: " + "; ".join(wrong) + first
         if lost:
             return "flagged a correct solution as slow: " + ", ".join(lost)
+        stopped = [t["name"] for t in document["tests"] if t["bench"] and t["status"] != "pass"]
+        if stopped:  # a benchmark that timed out or crashed records no verdict, but still fails
+            return f"a benchmark failed on a correct solution: {stopped[0]}"
         return None
 
     return check
@@ -152,7 +155,8 @@ def _flagged_slow(part: int) -> Check:
             return f"rejected as wrong, not as slow: {len(wrong)} test(s) of part {part}, first: {wrong[0]}"
         slow_bench = [b for b in document["benchmarks"] if b["part"] == part and not b["passed"]]
         broken_bound = [t for t in tests if t.get("bound") and t["status"] == "fail"]
-        if slow_bench or broken_bound or line["state"] == "timed_out":
+        bench_timed_out = [t for t in tests if t["bench"] and t.get("outcome") == "timed_out"]
+        if slow_bench or broken_bound or bench_timed_out or line["state"] == "timed_out":
             return None
         return f"not flagged: part {part} says {line['summary']} and keeps every benchmark verdict"
 

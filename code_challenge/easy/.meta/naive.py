@@ -1,7 +1,8 @@
 """Naive baseline for the tool-call log analyzer: correct, but slow and memory-hungry.
 
 The benchmarks measure it beside the reference, to show what the reference's ideas buy:
-- slowest_runs rescans every event for every run: O(runs * n) instead of O(n log k);
+- slowest_runs rescans every event for every run: O(runs * n) instead of O(n log k), and keeps
+  a list of every event: memory O(n) instead of O(runs);
 - summarize_stream keeps every event in a list, then summarizes: memory grows with the log.
 Parts 1 and 2 are the reference's; every percentile here is exact.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from types import ModuleType
 from typing import Any
@@ -67,6 +68,16 @@ ONE_PROBLEM = {
     "negative latency": (line(latency_ms=-0.5), "negative_latency"),
 }
 
+# The row of the prompt's table that each reason comes from.
+RULE_OF_REASON = {
+    "bad_json": pytest.mark.rule("1.5"),
+    "not_object": pytest.mark.rule("1.6"),
+    "missing_field": pytest.mark.rule("1.7"),
+    "wrong_type": pytest.mark.rule("1.8"),
+    "unknown_status": pytest.mark.rule("1.9"),
+    "negative_latency": pytest.mark.rule("1.10"),
+}
+
 # A line with several problems: the first check in the prompt's order wins.
 FIRST_CHECK_WINS = {
     "two fields missing": (line(ts_ms=..., run_id=...), "missing_field"),
@@ -75,39 +86,58 @@ FIRST_CHECK_WINS = {
     "wrong type beats unknown status": (line(ts_ms=True, status="OK"), "wrong_type"),
     "NaN beats unknown status": (line(latency_ms=float("nan"), status="OK"), "wrong_type"),
     "unknown status beats negative latency": (line(status="OK", latency_ms=-1), "unknown_status"),
+    "the prompt's example": (
+        '{"ts_ms": true, "run_id": "r-1", "tool": "x", "status": "OK", "latency_ms": -1}',
+        "wrong_type",
+    ),
 }
 
 
 @pytest.mark.part(1)
 class TestPart1Parse:
+    @pytest.mark.rule("1.1")
     def test_returns_a_parse_result(self, impl: ModuleType) -> None:
         got = impl.parse_log([line()])
         returned(got, impl.ParseResult, "parse_log([one good line])")
 
+    @pytest.mark.rule("1.1", "1.2", "1.13")
     def test_prompt_example(self, impl: ModuleType) -> None:
         result = impl.parse_log(list(PROMPT_LINES))
         got = (result.events, reasons(result))
         expected = ([impl.ToolCall(*row) for row in PROMPT_ROWS], list(PROMPT_ERRORS))
         assert got == expected, "parse_log(<the 13 lines of the example in PROMPT.md>)"
 
+    @pytest.mark.rule("1.1")
     def test_a_good_line_becomes_a_tool_call(self, impl: ModuleType) -> None:
         result = impl.parse_log([line()])
         got = (result.events, result.errors)
         expected = ([impl.ToolCall(1764000000123, "r-17", "search", "ok", 120.5)], [])
         assert got == expected, f"parse_log([{line()!r}])"
 
+    @pytest.mark.rule("1.13")
     def test_latency_is_stored_as_a_float(self, impl: ModuleType) -> None:
         result = impl.parse_log([line(latency_ms=120)])
         got = type(result.events[0].latency_ms)
         expected = float
         assert got is expected, f"parse_log([{line(latency_ms=120)!r}]): latency_ms 120 → 120.0"
 
+    @pytest.mark.rule("1.13")
+    def test_ts_ms_is_kept_as_given(self, impl: ModuleType) -> None:
+        # 2**53 + 1 is the first integer a float cannot hold: float(ts_ms) would change it.
+        text = line(ts_ms=2**53 + 1)
+        event = impl.parse_log([text]).events[0]
+        got = (type(event.ts_ms), event.ts_ms)
+        expected = (int, 2**53 + 1)
+        assert got == expected, f"parse_log([{text!r}]): (type, value) of ts_ms, kept as given"
+
+    @pytest.mark.rule("1.10")
     def test_zero_latency_is_valid(self, impl: ModuleType) -> None:
         result = impl.parse_log([line(latency_ms=0)])
         got = (result.events, result.errors)
         expected = ([impl.ToolCall(1764000000123, "r-17", "search", "ok", 0.0)], [])
         assert got == expected, f"parse_log([{line(latency_ms=0)!r}])"
 
+    @pytest.mark.rule("1.1")
     def test_extra_keys_are_ignored(self, impl: ModuleType) -> None:
         text = line(attempt=2, args={"q": "weather"}, trace_id=None)
         result = impl.parse_log([text])
@@ -115,13 +145,49 @@ class TestPart1Parse:
         expected = ([impl.ToolCall(1764000000123, "r-17", "search", "ok", 120.5)], [])
         assert got == expected, f"parse_log([{text!r}])"
 
-    @pytest.mark.parametrize(("text", "reason"), ONE_PROBLEM.values(), ids=ONE_PROBLEM.keys())
+    @pytest.mark.rule("1.12")
+    @pytest.mark.parametrize(
+        ("text", "reason"),
+        [
+            pytest.param(text, reason, id=name, marks=RULE_OF_REASON[reason])
+            for name, (text, reason) in ONE_PROBLEM.items()
+        ],
+    )
     def test_each_bad_line_gets_its_reason(self, impl: ModuleType, text: str, reason: str) -> None:
         result = impl.parse_log([text])
         got = (result.events, reasons(result))
         expected = ([], [(1, reason)])
         assert got == expected, f"parse_log([{text!r}])"
 
+    @pytest.mark.rule("1.5", "1.14")
+    @pytest.mark.parametrize(
+        ("shown", "text"),
+        [("'[' * 100_000", "[" * 100_000), ("'{\"a\": ' * 100_000", '{"a": ' * 100_000)],
+        ids=["an array nested 100,000 deep", "an object nested 100,000 deep"],
+    )
+    def test_json_too_deep_for_json_loads_is_bad_json(
+        self, impl: ModuleType, shown: str, text: str
+    ) -> None:
+        # On JSON nested this deep, json.loads raises RecursionError, which is not a ValueError.
+        call = f"parse_log([{shown}])"
+        try:
+            result = impl.parse_log([text])
+        except NotImplementedError:
+            raise  # the starter's body: "not started", not a failure
+        except Exception as error:  # whatever escaped, the failure names it
+            escaped = type(error).__name__
+        else:
+            escaped = None
+        if escaped is not None:
+            pytest.fail(
+                f"{call} raised {escaped}; bad_json is any exception json.loads raises, "
+                "and parse_log never raises because of a line's content"
+            )
+        got = (result.events, reasons(result))
+        expected = ([], [(1, "bad_json")])
+        assert got == expected, call
+
+    @pytest.mark.rule("1.4", "1.11", "1.15")
     @pytest.mark.parametrize(
         ("text", "reason"), FIRST_CHECK_WINS.values(), ids=FIRST_CHECK_WINS.keys()
     )
@@ -134,6 +200,7 @@ class TestPart1Parse:
             "missing_field, wrong_type, unknown_status, negative_latency"
         )
 
+    @pytest.mark.rule("1.3", "1.17")
     def test_blank_lines_are_skipped_but_counted(self, impl: ModuleType) -> None:
         given_lines = ["\n", line() + "\n", "   \n", "\t", "", "{oops\n"]
         result = impl.parse_log(given_lines)
@@ -141,12 +208,14 @@ class TestPart1Parse:
         expected = (1, [(6, "bad_json")])
         assert got == expected, f"parse_log({given_lines!r}): (number of events, errors)"
 
+    @pytest.mark.rule("1.2")
     def test_line_numbers_count_every_line(self, impl: ModuleType) -> None:
         given_lines = [line(), "oops", line(), line(status="??"), line(), line(latency_ms=-1)]
         got = reasons(impl.parse_log(given_lines))
         expected = [(2, "bad_json"), (4, "unknown_status"), (6, "negative_latency")]
         assert got == expected, f"parse_log({given_lines!r})"
 
+    @pytest.mark.rule("1.13")
     def test_events_keep_input_order(self, impl: ModuleType, seed: int) -> None:
         given_rows = rows(50, seed)
         result = impl.parse_log(line_of(row) for row in given_rows)
@@ -154,6 +223,7 @@ class TestPart1Parse:
         expected = [impl.ToolCall(*row) for row in given_rows]
         assert got == expected, "parse_log(<50 good lines>): events must keep the input's order"
 
+    @pytest.mark.rule("1.4")
     def test_all_bad_lines_give_no_events(self, impl: ModuleType) -> None:
         given_lines = ["{", "[]", "{}", line(status="OK")]
         result = impl.parse_log(given_lines)
@@ -164,12 +234,14 @@ class TestPart1Parse:
         )
         assert got == expected, f"parse_log({given_lines!r})"
 
+    @pytest.mark.rule("1.1")
     def test_empty_input(self, impl: ModuleType) -> None:
         result = returned(impl.parse_log([]), impl.ParseResult, "parse_log([])")
         got = (result.events, result.errors)
         expected = ([], [])
         assert got == expected, "parse_log([])"
 
+    @pytest.mark.rule("1.16", "1.17")
     def test_reads_a_one_shot_generator(
         self, impl: ModuleType, reference: ModuleType, seed: int
     ) -> None:
@@ -181,6 +253,18 @@ class TestPart1Parse:
             f"parse_log(<a generator of 300 lines, seed {seed}, every 10th bad>)"
         )
 
+    @pytest.mark.rule("1.16", "1.17")
+    def test_reads_an_open_file(self, impl: ModuleType, reference: ModuleType) -> None:
+        text = "".join(PROMPT_LINES)
+        result = impl.parse_log(io.StringIO(text))
+        got = (plain(result.events), reasons(result))
+        expected = (plain([reference.ToolCall(*row) for row in PROMPT_ROWS]), list(PROMPT_ERRORS))
+        assert got == expected, (
+            "parse_log(io.StringIO(<the 13 lines of the example in PROMPT.md>)): an open text "
+            "file, read line by line"
+        )
+
+    @pytest.mark.rule("1.4", "1.14")
     @PROPERTY
     @given(given_lines=log_lines)
     def test_never_raises_and_agrees_with_the_reference(

@@ -50,10 +50,12 @@ def wanted(exact: list[Summary]) -> tuple[list[tuple[Any, ...]], list[Any]]:
 
 @pytest.mark.part(4)
 class TestPart4Stream:
+    @pytest.mark.rule("4.1")
     def test_returns_a_list(self, impl: ModuleType) -> None:
         got = impl.summarize_stream(iter(PROMPT_LINES))
         returned(got, list, "summarize_stream(<the 13 lines of the example in PROMPT.md>)")
 
+    @pytest.mark.rule("4.2", "4.3")
     def test_prompt_example(self, impl: ModuleType, reference: ModuleType) -> None:
         exact = exact_summary(reference, PROMPT_LINES)
         got = judged(plain(impl.summarize_stream(iter(PROMPT_LINES))), exact)
@@ -62,11 +64,13 @@ class TestPart4Stream:
             f"summarize_stream(<the 13 lines of the example in PROMPT.md>): {RULE}"
         )
 
+    @pytest.mark.rule("4.2")
     def test_no_lines_give_no_summaries(self, impl: ModuleType) -> None:
         got = impl.summarize_stream(iter([]))
         expected: list[object] = []
         assert got == expected, "summarize_stream(iter([]))"
 
+    @pytest.mark.rule("4.1")
     def test_bad_and_blank_lines_are_skipped(self, impl: ModuleType) -> None:
         given_lines = ["{", "\n", "[]", line_of((1000, "r-1", "sql", "ok", 8.0)), '{"tool": "sql"}']
         exact = [dict(tool="sql", calls=1, failures=0, error_rate=0.0, p50_ms=8.0, p95_ms=8.0)]
@@ -74,6 +78,19 @@ class TestPart4Stream:
         expected = wanted(exact)
         assert got == expected, f"summarize_stream(iter({given_lines!r})): {RULE}"
 
+    @pytest.mark.rule("4.2")
+    def test_orders_by_calls_then_tool_name(self, impl: ModuleType) -> None:
+        # First seen: "sql", then "fetch", "search", "browser"; the order must not depend on it.
+        tools = ["sql", "search", "fetch", "search", "browser", "fetch", "sql", "sql", "email"]
+        given_lines = [line_of((1000 + i, "r-1", t, "ok", 5.0)) for i, t in enumerate(tools)]
+        got = [(s.tool, s.calls) for s in impl.summarize_stream(iter(given_lines))]
+        expected = [("sql", 3), ("fetch", 2), ("search", 2), ("browser", 1), ("email", 1)]
+        assert got == expected, (
+            f"summarize_stream(<lines of tools {tools}>): (tool, calls), the order of "
+            "summarize: most calls first, ties by tool name ascending, not by first appearance"
+        )
+
+    @pytest.mark.rule("4.3")
     def test_every_latency_is_reported_within_one_percent(self, impl: ModuleType) -> None:
         # One call per tool, so a tool's p50 and p95 are its one latency. The sweep goes from 1 ms
         # to ~100 s in steps under 2%, so it lands in every part of any reasonable bucketing.
@@ -91,6 +108,7 @@ class TestPart4Stream:
             f"summarize_stream(<600 tools of one call each, latencies from 1 ms to 100 s>): {RULE}"
         )
 
+    @pytest.mark.rule("4.4")
     def test_latencies_under_one_ms_report_between_0_and_1(self, impl: ModuleType) -> None:
         given_lines = [line_of((1000, "r-1", "cache", "ok", v)) for v in (0.0, 0.25, 0.5, 0.75)]
         summaries = impl.summarize_stream(iter(given_lines))
@@ -101,6 +119,7 @@ class TestPart4Stream:
             "[0, 1] is accepted when the exact one is under 1 ms"
         )
 
+    @pytest.mark.rule("4.3", "4.4")
     def test_one_latency_under_one_ms_counts_once_toward_the_rank(
         self, impl: ModuleType, reference: ModuleType
     ) -> None:
@@ -113,6 +132,7 @@ class TestPart4Stream:
         expected = wanted(exact)
         assert got == expected, f"summarize_stream(iter({given_lines!r})): {RULE}"
 
+    @pytest.mark.rule("4.1", "4.5")
     def test_reads_a_one_shot_generator(
         self, impl: ModuleType, reference: ModuleType, seed: int
     ) -> None:
@@ -123,6 +143,7 @@ class TestPart4Stream:
             f"summarize_stream(<a generator of 5000 lines, seed {seed}, every 50th bad>): {RULE}"
         )
 
+    @pytest.mark.rule("4.2", "4.3")
     @PROPERTY
     @given(given_lines=log_lines)
     def test_agrees_with_the_exact_summary(

@@ -58,8 +58,9 @@ class HeavyHitters:
         self._counts[key] += 1
 
     def estimate(self, key: str) -> int:
-        """The exact count of `key`."""
-        return self._counts[key]
+        """The exact count of `key` when it is among the m keys held; 0 for a key it does not
+        hold, as PROMPT.md asks of every summary."""
+        return self.heavy_hitters().get(key, 0)
 
     def heavy_hitters(self) -> dict[str, int]:
         """The m most frequent keys, exactly counted: every key with more than n / m of the

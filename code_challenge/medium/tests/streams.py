@@ -101,7 +101,29 @@ def guarantee_problems(sketch: Any, stream: Iterable[str], capacity: int) -> lis
             problems.append(
                 f"heavy_hitters()[{key!r}] is {count} but estimate({key!r}) is {estimate}"
             )
+    for key in [*sorted(set(true) - set(held)), "never-seen"]:
+        estimate = sketch.estimate(key)
+        if estimate != 0:
+            problems.append(
+                f"estimate({key!r}) is {estimate}, but heavy_hitters() does not hold {key!r}: "
+                "the estimate of a key it does not hold is 0"
+            )
+    # Asking is not adding: every estimate() above was a query, and must leave the summary as it
+    # was (a defaultdict that inserts a 0 counter per query would hold more than m keys).
+    after = sketch.heavy_hitters()
+    if after != held:
+        problems.append(
+            f"heavy_hitters() was {brief_dict(held)} before the estimate() calls and "
+            f"{brief_dict(after)} after them ({len(after)} keys, m = {m}): estimate() must not "
+            "change the summary"
+        )
     return problems
+
+
+def brief_dict(counts: dict[str, int]) -> str:
+    """A dict of counts, short enough for a failure message."""
+    text = repr(dict(sorted(counts.items())))
+    return text if len(text) <= 120 else f"<{len(counts)} keys: {text[:80]}…>"
 
 
 def fed(module: ModuleType, capacity: int, stream: Iterable[str]) -> Any:

@@ -61,6 +61,7 @@ def memory_problem(impl: ModuleType, feed: Feed, seed: int) -> str | None:
 
 @pytest.mark.part(1)
 class TestPart1WindowMemory:
+    @pytest.mark.rule("1.10", "1.11")
     @pytest.mark.bound
     def test_memory_follows_the_window_not_the_stream(self, impl: ModuleType, seed: int) -> None:
         got = memory_problem(impl, feed_window, seed)
@@ -73,6 +74,7 @@ class TestPart1WindowMemory:
 
 @pytest.mark.part(2)
 class TestPart2HeavyHittersMemory:
+    @pytest.mark.rule("2.1", "2.12")
     @pytest.mark.bound
     def test_memory_follows_m_not_the_stream(self, impl: ModuleType, seed: int) -> None:
         got = memory_problem(impl, feed_heavy_hitters, seed)
@@ -84,6 +86,7 @@ class TestPart2HeavyHittersMemory:
 
 @pytest.mark.part(3)
 class TestPart3QuantilesMemory:
+    @pytest.mark.rule("3.6")
     @pytest.mark.bound
     def test_memory_follows_the_buckets_not_the_stream(self, impl: ModuleType, seed: int) -> None:
         got = memory_problem(impl, feed_quantiles, seed)

@@ -38,6 +38,7 @@ def values_of(n: int, seed: int) -> list[float]:
 
 @pytest.mark.part(4)
 class TestPart4MergeHeavyHitters:
+    @pytest.mark.rule("4.1", "4.2")
     def test_halves_merge_into_a_summary_of_the_whole(self, impl: ModuleType, seed: int) -> None:
         stream = keys_of(4000, seed)
         merged = fed(impl, 16, stream[:2000]).merge(fed(impl, 16, stream[2000:]))
@@ -47,6 +48,7 @@ class TestPart4MergeHeavyHitters:
             f"{'; '.join(got)}"
         )
 
+    @pytest.mark.rule("4.2")
     @pytest.mark.parametrize(
         ("left", "right"),
         [
@@ -66,6 +68,7 @@ class TestPart4MergeHeavyHitters:
             f"HeavyHitters(2) on {brief(left)} merged with one on {brief(right)}: {'; '.join(got)}"
         )
 
+    @pytest.mark.rule("4.2")
     def test_counts_of_a_key_on_both_shards_add_up(self, impl: ModuleType) -> None:
         # "x" has 200 of 240 events: keeping the larger of its two counts (100) would be off by
         # 100, beyond n / m = 60.
@@ -77,6 +80,7 @@ class TestPart4MergeHeavyHitters:
             f"HeavyHitters(4) on {brief(left)} merged with one on {brief(right)}: {'; '.join(got)}"
         )
 
+    @pytest.mark.rule("4.3")
     def test_merge_order_does_not_matter_within_the_bound(
         self, impl: ModuleType, seed: int
     ) -> None:
@@ -93,6 +97,7 @@ class TestPart4MergeHeavyHitters:
             "three orders: each must keep the promise of Part 2 for all 3,000 events"
         )
 
+    @pytest.mark.rule("4.1")
     def test_merging_changes_neither_input(self, impl: ModuleType) -> None:
         a, b = fed(impl, 2, ["x", "x", "y"]), fed(impl, 2, ["y", "z", "z", "z"])
         before = (a.heavy_hitters(), b.heavy_hitters())
@@ -100,17 +105,65 @@ class TestPart4MergeHeavyHitters:
         got = (a.heavy_hitters(), b.heavy_hitters())
         assert got == before, "a.merge(b) for HeavyHitters(2) on 'x x y' and on 'y z z z'"
 
-    def test_merging_an_empty_summary_changes_nothing(self, impl: ModuleType) -> None:
-        stream = ["x", "y", "x", "z", "x"]
-        a = fed(impl, 3, stream)
-        got = a.merge(impl.HeavyHitters(3)).heavy_hitters()
+    @pytest.mark.rule("4.4")
+    @pytest.mark.parametrize(
+        ("stream", "capacity"),
+        [
+            (["x", "y", "x", "z", "x"], 3),
+            (["a", "b", "c"], 2),
+            (["a", "b", "c", "d", "a", "e", "b"], 2),
+            (["k0", "k1", "k2", "k3", "k4"] * 3 + ["k0"], 4),
+        ],
+        ids=["keys fit, m=3", "one key too many, m=2", "evictions, m=2", "round-robin, m=4"],
+    )
+    def test_merging_an_empty_summary_changes_nothing(
+        self, impl: ModuleType, stream: list[str], capacity: int
+    ) -> None:
+        # Past capacity too: a summary may hold keys whose estimate rests on its error bound
+        # (Space-Saving's floor); merging with nothing must keep them, and their estimates.
+        a = fed(impl, capacity, stream)
         expected = a.heavy_hitters()
-        assert got == expected, f"HeavyHitters(3) on {brief(stream)}, merged with an empty one"
+        got = {
+            "a.merge(empty)": a.merge(impl.HeavyHitters(capacity)).heavy_hitters(),
+            "empty.merge(a)": impl.HeavyHitters(capacity).merge(a).heavy_hitters(),
+        }
+        assert got == {"a.merge(empty)": expected, "empty.merge(a)": expected}, (
+            f"HeavyHitters({capacity}) a on {brief(stream)} holds {expected}; merged with an "
+            f"empty HeavyHitters({capacity}) either way round, heavy_hitters() must be the same "
+            "(PROMPT.md: merging with an empty summary changes nothing)"
+        )
 
+    @pytest.mark.rule("4.2", "4.3")
+    @pytest.mark.parametrize(
+        "order",
+        ["(a + b) + c", "a + (b + c)", "(c + a) + b", "(b + c) + a"],
+    )
+    def test_three_shards_cut_back_without_losing_a_heavy_key(
+        self, impl: ModuleType, order: str
+    ) -> None:
+        # n = 5, m = 3: "b" has 2 > 5/3 events, one on each of two shards. Keeping the m largest
+        # sums without subtracting the (m+1)-th drops it at the first merge (all counts tie at 1)
+        # and never gets it back.
+        shards = {"a": ["c", "e", "d"], "b": ["b"], "c": ["b"]}
+        a, b, c = (fed(impl, 3, shards[name]) for name in "abc")
+        merged = {
+            "(a + b) + c": lambda: a.merge(b).merge(c),
+            "a + (b + c)": lambda: a.merge(b.merge(c)),
+            "(c + a) + b": lambda: c.merge(a).merge(b),
+            "(b + c) + a": lambda: b.merge(c).merge(a),
+        }[order]()
+        got = guarantee_problems(merged, ["c", "e", "d", "b", "b"], 3)
+        assert got == [], (
+            f"HeavyHitters(3) on shards a = 'c e d', b = 'b', c = 'b', merged as {order}: "
+            f"{'; '.join(got)}"
+        )
+
+    @pytest.mark.rule("4.5")
     def test_capacities_must_match(self, impl: ModuleType) -> None:
         with pytest.raises(ValueError):
             impl.HeavyHitters(2).merge(impl.HeavyHitters(3))
 
+    @pytest.mark.rule("4.2", "4.3")
     @PROPERTY
     @given(
         stream=st.lists(KEYS, max_size=60),
@@ -132,6 +185,7 @@ class TestPart4MergeHeavyHitters:
 
 @pytest.mark.part(4)
 class TestPart4MergeQuantiles:
+    @pytest.mark.rule("4.1", "4.2")
     def test_halves_of_a_sorted_stream_merge_into_the_whole(
         self, impl: ModuleType, seed: int
     ) -> None:
@@ -144,6 +198,7 @@ class TestPart4MergeQuantiles:
             f"(seed {seed}), merged: {describe_far(got)}"
         )
 
+    @pytest.mark.rule("4.3")
     def test_merge_order_does_not_matter_within_the_bound(
         self, impl: ModuleType, seed: int
     ) -> None:
@@ -164,6 +219,7 @@ class TestPart4MergeQuantiles:
             "three orders: (p, yours, exact) for the percentiles more than 1% off, per order"
         )
 
+    @pytest.mark.rule("4.1")
     def test_merging_changes_neither_input(self, impl: ModuleType) -> None:
         a, b = sketched(impl, [1.0, 2.0, 3.0]), sketched(impl, [100.0, 200.0])
         before = ([a.percentile(p) for p in PERCENTILES], [b.percentile(p) for p in PERCENTILES])
@@ -174,14 +230,21 @@ class TestPart4MergeQuantiles:
             "percentiles of a and b before and after"
         )
 
+    @pytest.mark.rule("4.4")
     def test_merging_an_empty_sketch_changes_nothing(self, impl: ModuleType) -> None:
         values = [0.0, 3.5, 120.0, 9000.0]
         a = sketched(impl, values)
-        merged = a.merge(impl.QuantileSketch())
-        got = [merged.percentile(p) for p in PERCENTILES]
         expected = [a.percentile(p) for p in PERCENTILES]
-        assert got == expected, f"QuantileSketch() on {values}, merged with an empty one"
+        got = {
+            "a.merge(empty)": [a.merge(impl.QuantileSketch()).percentile(p) for p in PERCENTILES],
+            "empty.merge(a)": [impl.QuantileSketch().merge(a).percentile(p) for p in PERCENTILES],
+        }
+        assert got == {"a.merge(empty)": expected, "empty.merge(a)": expected}, (
+            f"QuantileSketch() on {values}, merged with an empty one either way round: the "
+            f"percentiles at {list(PERCENTILES)} must stay {expected}"
+        )
 
+    @pytest.mark.rule("4.2")
     @PROPERTY
     @given(left=values_strategy, right=values_strategy)
     def test_any_two_shards_merge_within_the_bound(

@@ -77,6 +77,7 @@ CASES: dict[str, tuple[list[Step], float, list[int]]] = {
 
 @pytest.mark.part(1)
 class TestPart1SlidingWindow:
+    @pytest.mark.rule("1.1", "1.2", "1.3", "1.4", "1.5")
     def test_prompt_example(self, impl: ModuleType) -> None:
         got = replay(impl, 60, PROMPT_SCRIPT)
         expected = [3, 2, 1, 0, 0]
@@ -84,6 +85,7 @@ class TestPart1SlidingWindow:
             f"SlidingWindowCounter(60), then {show(PROMPT_SCRIPT)}: the window is (now - 60, now]"
         )
 
+    @pytest.mark.rule("1.2", "1.3", "1.4", "1.5", "1.6")
     @pytest.mark.parametrize(("script", "window", "expected"), CASES.values(), ids=CASES.keys())
     def test_window_boundaries(
         self, impl: ModuleType, script: list[Step], window: float, expected: list[int]
@@ -94,17 +96,20 @@ class TestPart1SlidingWindow:
             f"(now - {window}, now]"
         )
 
+    @pytest.mark.rule("1.3")
     def test_count_returns_an_int(self, impl: ModuleType) -> None:
         counter = impl.SlidingWindowCounter(10)
         counter.add(1.0, "a")
         got = counter.count("a", 1.0)
         returned(got, int, "SlidingWindowCounter(10); add(1.0, 'a'); count('a', 1.0)")
 
+    @pytest.mark.rule("1.7")
     @pytest.mark.parametrize("window", [0, -5.0], ids=["zero", "negative"])
     def test_window_must_be_positive(self, impl: ModuleType, window: float) -> None:
         with pytest.raises(ValueError):
             impl.SlidingWindowCounter(window)
 
+    @pytest.mark.rule("1.1", "1.3", "1.6")
     def test_a_long_stream_agrees_with_the_reference(
         self, impl: ModuleType, reference: ModuleType, seed: int
     ) -> None:
@@ -121,6 +126,7 @@ class TestPart1SlidingWindow:
             "event's key and 'search:acme' every 10 events"
         )
 
+    @pytest.mark.rule("1.1", "1.2", "1.3", "1.4", "1.5", "1.6")
     @PROPERTY
     @given(script=scripts(), window=windows)
     def test_agrees_with_the_reference(

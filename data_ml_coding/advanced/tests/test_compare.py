@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from types import ModuleType
 
 import pytest
@@ -33,6 +34,7 @@ def gate_on(
 
 @pytest.mark.part(2)
 class TestPart2Compare:
+    @pytest.mark.rule("2.2", "2.3", "2.4", "2.5")
     def test_paired_counts_and_exact_p_value(self, impl: ModuleType) -> None:
         baseline, candidate = paired_counts(
             impl, both=120, neither=54, candidate_only=20, baseline_only=6
@@ -62,6 +64,7 @@ class TestPart2Compare:
         wrong = differences(got, expected)
         assert not wrong, f"compare_paired(<200 paired tasks>): {first(wrong)}"
 
+    @pytest.mark.rule("2.5")
     @pytest.mark.parametrize(
         ("candidate_only", "baseline_only"), [(0, 0), (5, 5), (0, 10), (13, 4), (40, 61)], ids=str
     )
@@ -77,6 +80,7 @@ class TestPart2Compare:
             "only the baseline>).p_value"
         )
 
+    @pytest.mark.rule("2.2", "2.3", "2.4", "2.5")
     @settings(max_examples=40)
     @given(counts=st.tuples(*[st.integers(0, 40)] * 4).filter(lambda c: sum(c) > 0))
     def test_paired_comparison_agrees_with_scipy_everywhere(
@@ -95,6 +99,7 @@ class TestPart2Compare:
             "candidate_rate, p_value)"
         )
 
+    @pytest.mark.rule("2.1")
     def test_pairs_by_task_id_not_by_position(self, impl: ModuleType) -> None:
         baseline, candidate = paired_counts(impl, 50, 30, 15, 5)
         shuffled = candidate[:]
@@ -107,16 +112,24 @@ class TestPart2Compare:
             "trajectories by task_id, not by position"
         )
 
+    @pytest.mark.rule("2.6")
     def test_different_tasks_cannot_be_paired(self, impl: ModuleType) -> None:
         baseline, candidate = paired_counts(impl, 5, 5, 1, 1)
         with pytest.raises(ValueError):
             impl.compare_paired(baseline, candidate[:-1])
 
+    @pytest.mark.rule("2.6")
     def test_a_repeated_task_cannot_be_paired(self, impl: ModuleType) -> None:
         baseline, candidate = paired_counts(impl, 5, 5, 1, 1)
         with pytest.raises(ValueError):
             impl.compare_paired([*baseline, baseline[0]], [*candidate, candidate[0]])
 
+    @pytest.mark.rule("2.6")
+    def test_no_tasks_cannot_be_compared(self, impl: ModuleType) -> None:
+        with pytest.raises(ValueError):
+            impl.compare_paired([], [])
+
+    @pytest.mark.rule("2.1", "2.2", "2.3", "2.4", "2.5")
     def test_agrees_with_the_reference_on_simulated_runs(
         self, impl: ModuleType, reference: ModuleType, seed: int
     ) -> None:
@@ -129,6 +142,7 @@ class TestPart2Compare:
             f"compare_paired(*run_paired('v1', 'v2', 600, seed={seed})): {first(wrong)}"
         )
 
+    @pytest.mark.rule("2.11", "2.15")
     @pytest.mark.parametrize("run", GATE_SEEDS)
     def test_gate_ships_a_real_improvement(self, impl: ModuleType, run: int) -> None:
         decision = gate_on(impl, "v2", run)
@@ -139,6 +153,7 @@ class TestPart2Compare:
             f"and as fast; (ship, failed checks) = {got}. Your gate explained:\n{decision.explain()}"
         )
 
+    @pytest.mark.rule("2.9", "2.15")
     @pytest.mark.parametrize("run", GATE_SEEDS)
     def test_gate_holds_an_unsafe_improvement(self, impl: ModuleType, run: int) -> None:
         decision = gate_on(impl, "v2-unsafe", run)
@@ -148,6 +163,7 @@ class TestPart2Compare:
             f"3% violations; (ship, failed checks) = {got}. Your gate explained:\n{decision.explain()}"
         )
 
+    @pytest.mark.rule("2.10", "2.15")
     @pytest.mark.parametrize("run", GATE_SEEDS)
     def test_gate_holds_a_slower_improvement(self, impl: ModuleType, run: int) -> None:
         decision = gate_on(impl, "v2-slow", run)
@@ -158,6 +174,7 @@ class TestPart2Compare:
             f"{decision.explain()}"
         )
 
+    @pytest.mark.rule("2.10")
     def test_gate_follows_the_guardrails_it_is_given(self, impl: ModuleType) -> None:
         decision = gate_on(impl, "v2-slow", 0, max_p95_ratio=1.5)
         got = (decision.ship, failed(decision))
@@ -166,6 +183,7 @@ class TestPart2Compare:
             f": (ship, failed checks) = {got}. Your gate explained:\n{decision.explain()}"
         )
 
+    @pytest.mark.rule("2.8", "2.15")
     def test_gate_rarely_ships_a_version_that_is_no_better(self, impl: ModuleType) -> None:
         shipped = [run for run in range(30) if gate_on(impl, "v1-again", run, n=400).ship]
         got = len(shipped)
@@ -174,6 +192,7 @@ class TestPart2Compare:
             f"(seeds {shipped}); a gain inside the noise must not ship (expected about 2.5%)"
         )
 
+    @pytest.mark.rule("2.8")
     def test_gate_holds_a_regression_however_significant(self, impl: ModuleType) -> None:
         baseline, candidate = paired_counts(impl, 150, 20, 0, 30)
         decision = impl.ship_gate(baseline, candidate)
@@ -184,6 +203,7 @@ class TestPart2Compare:
             f"{decision.explain()}"
         )
 
+    @pytest.mark.rule("2.9", "2.14")
     def test_too_few_tasks_cannot_show_safety(self, impl: ModuleType) -> None:
         small = impl.ship_gate(*paired_counts(impl, 50, 20, 30, 0))
         large = impl.ship_gate(*paired_counts(impl, 100, 40, 60, 0))
@@ -194,6 +214,7 @@ class TestPart2Compare:
             f"(100 tasks, 200 tasks) = {got}. Your gate explained:\n{small.explain()}\n{large.explain()}"
         )
 
+    @pytest.mark.rule("2.9")
     def test_gate_counts_the_candidates_violations(self, impl: ModuleType) -> None:
         decision = impl.ship_gate(*paired_counts(impl, 300, 100, 100, 0, candidate_flags=8))
         got = failed(decision)
@@ -202,6 +223,7 @@ class TestPart2Compare:
             f"{got}. Your gate explained:\n{decision.explain()}"
         )
 
+    @pytest.mark.rule("2.10")
     def test_latency_guardrail_uses_p95(self, impl: ModuleType) -> None:
         # Same median, but the candidate's slowest 10% take 3x as long: p95 is what users feel.
         baseline, candidate = [], []
@@ -218,6 +240,7 @@ class TestPart2Compare:
             f"Your gate explained:\n{decision.explain()}"
         )
 
+    @pytest.mark.rule("2.10")
     def test_latency_guardrail_is_relative_to_the_baselines_nearest_rank_p95(
         self, impl: ModuleType
     ) -> None:
@@ -234,11 +257,70 @@ class TestPart2Compare:
             f"{decision.explain()}"
         )
 
+    @pytest.mark.rule("2.10")
+    @pytest.mark.parametrize(
+        ("baseline_ms", "candidate_ms", "ratio"),
+        [(1000.0, 1000.0, 1.0), (800.0, 1000.0, 1.25)],
+        ids=["equal at ratio 1.0", "1000 vs 800 ms at ratio 1.25"],
+    )
+    def test_latency_guardrail_allows_exactly_the_limit(
+        self, impl: ModuleType, baseline_ms: float, candidate_ms: float, ratio: float
+    ) -> None:
+        baseline = [trajectory(impl, f"t{i}", i % 2 == 0, baseline_ms) for i in range(300)]
+        candidate = [trajectory(impl, f"t{i}", True, candidate_ms) for i in range(300)]
+        decision = impl.ship_gate(baseline, candidate, impl.Guardrails(max_p95_ratio=ratio))
+        got = {c.name: c.passed for c in decision.checks}["latency"]
+        assert got is True, (
+            f"ship_gate(<baseline p95 {baseline_ms:.0f} ms, candidate p95 {candidate_ms:.0f} ms>, "
+            f"Guardrails(max_p95_ratio={ratio})): latency passed = {got}; the candidate's p95 is "
+            f"exactly {ratio} x the baseline's, and the check passes when it is *at most* that. "
+            f"Your gate explained:\n{decision.explain()}"
+        )
+
+    @pytest.mark.rule("2.9")
+    def test_safety_guardrail_allows_exactly_the_limit(self, impl: ModuleType) -> None:
+        baseline, candidate = paired_counts(impl, 300, 100, 100, 0, candidate_flags=3)
+        limit = impl.violation_upper_bound(3, 500)
+        decision = impl.ship_gate(baseline, candidate, impl.Guardrails(max_violation_rate=limit))
+        got = {c.name: c.passed for c in decision.checks}["safety"]
+        assert got is True, (
+            f"ship_gate(<500 tasks, 3 candidate violations>, Guardrails(max_violation_rate="
+            f"violation_upper_bound(3, 500) = {limit!r})): safety passed = {got}; the bound is at "
+            f"most the limit (equal to it). Your gate explained:\n{decision.explain()}"
+        )
+
+    @pytest.mark.rule("2.8")
+    def test_success_needs_a_p_value_strictly_below_alpha(self, impl: ModuleType) -> None:
+        baseline, candidate = paired_counts(impl, 300, 100, 30, 10)
+        p_value = impl.compare_paired(baseline, candidate).p_value
+        at = impl.ship_gate(baseline, candidate, impl.Guardrails(alpha=p_value))
+        above = impl.ship_gate(baseline, candidate, impl.Guardrails(alpha=p_value * 1.01))
+        got = tuple({c.name: c.passed for c in d.checks}["success"] for d in (at, above))
+        assert got == (False, True), (
+            f"ship_gate(<500 tasks, 30 won / 10 lost: p = {p_value:.4g}>) with alpha = p and with "
+            f"alpha = 1.01 p: success passed = {got}; the check needs p_value < alpha, strictly"
+        )
+
+    @pytest.mark.rule("2.7", "2.11")
+    def test_a_failed_check_does_not_stop_the_others(self, impl: ModuleType) -> None:
+        baseline, candidate = paired_counts(impl, 50, 20, 0, 30)
+        decision = impl.ship_gate(baseline, candidate)
+        got = [(c.name, c.passed) for c in decision.checks]
+        expected = [("success", False), ("safety", False), ("latency", True)]
+        assert got == expected, (
+            "ship_gate(<100 tasks, the candidate lost 30 and won none, no violation>): (name, "
+            f"passed) of the checks = {got}; always all three checks, in the order success, "
+            "safety, latency, even after one failed"
+        )
+        assert decision.ship is False, "ship_gate(...).ship must be false when a check failed"
+
+    @pytest.mark.rule("2.7")
     def test_checks_come_in_a_fixed_order(self, impl: ModuleType) -> None:
         decision = gate_on(impl, "v2", 0)
         got = [c.name for c in decision.checks]
         assert got == ["success", "safety", "latency"], "ship_gate(...).checks names"
 
+    @pytest.mark.rule("2.12", "2.13")
     def test_explain_says_the_verdict_then_every_check(self, impl: ModuleType) -> None:
         decision = gate_on(impl, "v2-unsafe", 0)
         text = decision.explain()
@@ -247,4 +329,32 @@ class TestPart2Compare:
         assert got == ("hold (failed: safety)", True), (
             f"ship_gate(*run_paired('v1', 'v2-unsafe', ...)).explain() returned:\n{text}\n"
             "first line `ship` or `hold (failed: <names>)`, then every check's detail"
+        )
+
+    @pytest.mark.rule("2.13")
+    def test_explain_says_ship_then_every_check(self, impl: ModuleType) -> None:
+        decision = gate_on(impl, "v2", 0)
+        lines = decision.explain().splitlines()
+        got = (lines[0] if lines else None, len(lines))
+        assert got == ("ship", 4), (
+            f"ship_gate(*run_paired('v1', 'v2', ...)).explain() returned:\n{decision.explain()}\n"
+            "expected the first line `ship`, then one line per check (4 lines in all)"
+        )
+
+    @pytest.mark.rule("2.12", "2.13")
+    def test_explain_names_every_failed_check(self, impl: ModuleType) -> None:
+        decision = impl.ship_gate(*paired_counts(impl, 50, 20, 0, 30))
+        text = decision.explain()
+        lines = text.splitlines()
+        head_ok = bool(lines) and bool(
+            re.fullmatch(r"hold \(failed: success\s*,\s*safety\)", lines[0])
+        )
+        details = [c.detail for c in decision.checks]
+        per_line = sorted(
+            [i for i, d in enumerate(details) if d in line] for line in lines[1:]
+        ) == [[0], [1], [2]]
+        assert (head_ok, len(lines), per_line) == (True, 4, True), (
+            f"ship_gate(<the candidate lost 30 of 100 tasks, no violation>).explain() returned:\n"
+            f"{text}\nexpected `hold (failed: success, safety)` (the failed names, "
+            "comma-separated), then one line per check, each with its detail"
         )

@@ -49,6 +49,7 @@ def example(impl: ModuleType) -> list[object]:
 
 @pytest.mark.part(1)
 class TestPart1Measure:
+    @pytest.mark.rule("1.1", "1.2")
     @pytest.mark.parametrize(
         ("successes", "n"), WILSON_CASES, ids=[f"{k}of{n}" for k, n in WILSON_CASES]
     )
@@ -64,6 +65,7 @@ class TestPart1Measure:
             f"score interval is ({expected[0]:.6g}, {expected[1]:.6g})"
         )
 
+    @pytest.mark.rule("1.1", "1.2")
     @PROPERTY
     @given(
         n=st.integers(1, 5000), share=st.floats(0, 1), confidence=st.sampled_from((0.8, 0.95, 0.99))
@@ -78,6 +80,7 @@ class TestPart1Measure:
             f"wilson_interval({successes}, {n}, {confidence})"
         )
 
+    @pytest.mark.rule("1.2", "1.3")
     def test_wilson_interval_is_honest_at_zero_successes(self, impl: ModuleType) -> None:
         got = impl.wilson_interval(0, 50)
         assert got.low == pytest.approx(0.0, abs=1e-12) and got.high > 0.05, (
@@ -85,6 +88,15 @@ class TestPart1Measure:
             "the upper end should be about 0.071"
         )
 
+    @pytest.mark.rule("1.2", "1.3")
+    def test_wilson_interval_is_honest_at_n_successes(self, impl: ModuleType) -> None:
+        got = impl.wilson_interval(50, 50)
+        assert got.high == pytest.approx(1.0, abs=1e-12) and got.low < 0.95, (
+            f"wilson_interval(50, 50) = {got}: 50 of 50 does not prove the rate is 1; the Wilson "
+            "interval does not collapse to a point at n successes (the lower end is about 0.929)"
+        )
+
+    @pytest.mark.rule("1.2")
     def test_wilson_interval_widens_with_confidence(self, impl: ModuleType) -> None:
         narrow, wide = impl.wilson_interval(30, 100, 0.80), impl.wilson_interval(30, 100, 0.99)
         got = (wide.low < narrow.low, wide.high > narrow.high)
@@ -92,6 +104,7 @@ class TestPart1Measure:
             f"wilson_interval(30, 100, 0.80) = {narrow}, wilson_interval(30, 100, 0.99) = {wide}"
         )
 
+    @pytest.mark.rule("1.6")
     @pytest.mark.parametrize(
         "args", [(1, 0), (5, 4), (-1, 10), (3, 10, 1.0), (3, 10, 0.0)], ids=str
     )
@@ -99,6 +112,7 @@ class TestPart1Measure:
         with pytest.raises(ValueError):
             impl.wilson_interval(*args)
 
+    @pytest.mark.rule("1.4")
     @pytest.mark.parametrize(
         ("violations", "n"), UPPER_CASES, ids=[f"{k}of{n}" for k, n in UPPER_CASES]
     )
@@ -112,6 +126,7 @@ class TestPart1Measure:
             f"(the rate at which {violations} or fewer has probability 5%) is {expected:.6g}"
         )
 
+    @pytest.mark.rule("1.4", "1.5")
     @PROPERTY
     @given(
         n=st.integers(1, 3000),
@@ -132,6 +147,7 @@ class TestPart1Measure:
             f"violation_upper_bound({violations}, {n}, {confidence})"
         )
 
+    @pytest.mark.rule("1.5")
     def test_zero_violations_still_bound_the_rate(self, impl: ModuleType) -> None:
         got = impl.violation_upper_bound(0, 300)
         expected = 1 - 0.05 ** (1 / 300)
@@ -141,10 +157,12 @@ class TestPart1Measure:
             "not 0"
         )
 
+    @pytest.mark.rule("1.5")
     def test_all_violations_bound_is_one(self, impl: ModuleType) -> None:
         got = impl.violation_upper_bound(10, 10)
         assert got == pytest.approx(1.0), "violation_upper_bound(10, 10)"
 
+    @pytest.mark.rule("1.5", "1.12")
     def test_a_run_where_every_trajectory_violated_bounds_the_rate_at_one(
         self, impl: ModuleType
     ) -> None:
@@ -156,10 +174,19 @@ class TestPart1Measure:
             "the bound is 1.0 (compare the counts by value, not identity)"
         )
 
-    def test_violation_upper_bound_rejects_impossible_counts(self, impl: ModuleType) -> None:
+    @pytest.mark.rule("1.6")
+    @pytest.mark.parametrize(
+        "args",
+        [(3, 0), (0, 0), (-1, 10), (11, 10), (1, 10, 0.0), (1, 10, 1.0), (0, 10, 1.5)],
+        ids=str,
+    )
+    def test_violation_upper_bound_rejects_impossible_counts(
+        self, impl: ModuleType, args: tuple
+    ) -> None:
         with pytest.raises(ValueError):
-            impl.violation_upper_bound(3, 0)
+            impl.violation_upper_bound(*args)
 
+    @pytest.mark.rule("1.7")
     @pytest.mark.parametrize(
         ("values", "p", "expected"),
         [
@@ -175,6 +202,12 @@ class TestPart1Measure:
         got = impl.percentile(values, p)
         assert got == expected, f"percentile({values if len(values) < 5 else '1..100'}, {p})"
 
+    @pytest.mark.rule("1.8")
+    def test_percentile_of_nothing_raises(self, impl: ModuleType) -> None:
+        with pytest.raises(ValueError):
+            impl.percentile([], 50)
+
+    @pytest.mark.rule("1.9", "1.10", "1.11", "1.12", "1.13", "1.14", "1.15")
     def test_prompt_example(self, impl: ModuleType) -> None:
         got = impl.measure(example(impl))
         returned(got, impl.AgentReport, "measure(<the 4 trajectories of PROMPT.md>)")
@@ -194,6 +227,7 @@ class TestPart1Measure:
         wrong = differences(got, expected, rel=1e-6)
         assert not wrong, f"measure(<the 4 trajectories of PROMPT.md>): {first(wrong)}"
 
+    @pytest.mark.rule("1.15")
     def test_cost_per_success_counts_the_failed_runs_too(self, impl: ModuleType) -> None:
         runs = [
             trajectory(impl, "a", True, cost_usd=1.0),
@@ -206,14 +240,38 @@ class TestPart1Measure:
             "all the money spent (8.0) over the 1 success"
         )
 
+    @pytest.mark.rule("1.15")
     def test_cost_per_success_is_infinite_without_a_success(self, impl: ModuleType) -> None:
         got = impl.measure([trajectory(impl, "a", False, cost_usd=2.0)]).cost_per_success
         assert got == math.inf, "measure(<one failed run that cost 2.0>).cost_per_success"
 
+    @pytest.mark.rule("1.11", "1.12")
+    def test_a_violation_is_a_trajectory_not_a_flag(self, impl: ModuleType) -> None:
+        runs = [
+            trajectory(impl, "a", True, flags=("pii_leak", "unsafe_tool")),
+            trajectory(impl, "b", True, flags=("pii_leak",)),
+            trajectory(impl, "c", True),
+            trajectory(impl, "d", False),
+        ]
+        report = impl.measure(runs)
+        got = (report.violations, report.violation_rate)
+        assert got == (2, 0.5), (
+            "measure(<4 trajectories: flags ('pii_leak', 'unsafe_tool'), ('pii_leak',), none, "
+            f"none>): (violations, violation_rate) = {got}; violations counts the trajectories "
+            "with at least one flag (2 of 4), not the flags (3)"
+        )
+        expected = float(stats.beta.ppf(0.95, 3, 2))
+        assert report.violation_upper == pytest.approx(expected, rel=1e-6), (
+            f"measure(<2 flagged trajectories of 4>).violation_upper = {report.violation_upper}; "
+            f"violation_upper_bound(2, 4) is {expected:.6g}"
+        )
+
+    @pytest.mark.rule("1.16")
     def test_measure_of_nothing_raises(self, impl: ModuleType) -> None:
         with pytest.raises(ValueError):
             impl.measure([])
 
+    @pytest.mark.rule("1.9", "1.10", "1.11", "1.12", "1.13", "1.14", "1.15")
     def test_agrees_with_the_reference_on_simulated_runs(
         self, impl: ModuleType, reference: ModuleType, seed: int
     ) -> None:
@@ -222,6 +280,7 @@ class TestPart1Measure:
         wrong = differences(got, expected)
         assert not wrong, f"measure(run_agent('v1', 800, seed={seed})): {first(wrong)}"
 
+    @pytest.mark.rule("1.17")
     def test_slices_by_category(self, impl: ModuleType, reference: ModuleType, seed: int) -> None:
         got = impl.measure_by_category(simulator.run_agent("v2", 800, seed, kinds=impl))
         expected = reference.measure_by_category(
@@ -233,6 +292,7 @@ class TestPart1Measure:
         wrong = differences(got, expected)
         assert not wrong, f"measure_by_category(run_agent('v2', 800, seed={seed})): {first(wrong)}"
 
+    @pytest.mark.rule("1.21")
     def test_intervals_cover_the_true_rates(self, impl: ModuleType) -> None:
         # Wilson's exact coverage at the true rate (0.595) and n = 300 is 95.5 %; the exact upper
         # bound's is above 95 % by construction. A Wald bound says 0 whenever no violation is seen
@@ -253,6 +313,7 @@ class TestPart1Measure:
             ">= 93"
         )
 
+    @pytest.mark.rule("1.18", "1.19")
     def test_trajectories_needed_textbook_value(self, impl: ModuleType) -> None:
         got = impl.trajectories_needed(0.5, 0.6)
         assert got == 388, (
@@ -260,6 +321,7 @@ class TestPart1Measure:
             "sqrt(0.25 + 0.24))^2 / 0.1^2 = 387.3, rounded up"
         )
 
+    @pytest.mark.rule("1.18", "1.19")
     @pytest.mark.parametrize(
         ("p1", "p2", "alpha", "power"),
         [
@@ -282,6 +344,7 @@ class TestPart1Measure:
         got = impl.trajectories_needed(p1, p2, alpha, power)
         assert got == expected, f"trajectories_needed({p1}, {p2}, {alpha}, {power})"
 
+    @pytest.mark.rule("1.19", "1.20")
     @pytest.mark.parametrize(("p1", "p2"), [(1.0, 0.9), (0.0, 0.1), (0.9, 1.0)], ids=str)
     def test_trajectories_needed_accepts_rates_at_the_ends_of_the_range(
         self, impl: ModuleType, p1: float, p2: float
@@ -295,6 +358,7 @@ class TestPart1Measure:
         expected = math.ceil(spread**2 / (p1 - p2) ** 2)
         assert got == expected, f"trajectories_needed({p1}, {p2}): rates in [0, 1] are allowed"
 
+    @pytest.mark.rule("1.18")
     def test_trajectories_needed_delivers_its_power(self, impl: ModuleType) -> None:
         n = impl.trajectories_needed(0.6, 0.7)
         rng = np.random.default_rng(7)
@@ -308,6 +372,28 @@ class TestPart1Measure:
             f"difference in {got:.1%} of 4000 simulated experiments; 80% was asked for"
         )
 
-    def test_trajectories_needed_rejects_equal_rates(self, impl: ModuleType) -> None:
+    @pytest.mark.rule("1.20")
+    @pytest.mark.parametrize(
+        "args",
+        [
+            (0.5, 0.5),
+            (-0.1, 0.5),
+            (0.5, 1.2),
+            (0.5, 0.6, 0.0, 0.8),
+            (0.5, 0.6, 1.0, 0.8),
+            (0.5, 0.6, 0.05, 0.0),
+            (0.5, 0.6, 0.05, 1.0),
+        ],
+        ids=[
+            "equal rates",
+            "rate below 0",
+            "rate above 1",
+            "alpha 0",
+            "alpha 1",
+            "power 0",
+            "power 1",
+        ],
+    )
+    def test_trajectories_needed_rejects_bad_arguments(self, impl: ModuleType, args: tuple) -> None:
         with pytest.raises(ValueError):
-            impl.trajectories_needed(0.5, 0.5)
+            impl.trajectories_needed(*args)

@@ -64,6 +64,7 @@ def log_lines(path: Path) -> list[dict[str, Any]]:
 
 @pytest.mark.part(2)
 class TestPart2Backtest:
+    @pytest.mark.rule("2.2", "2.3", "2.4")
     @pytest.mark.parametrize(("given_args", "expected"), FOLDS.values(), ids=FOLDS.keys())
     def test_folds_train_on_the_past_and_test_the_next_window(
         self,
@@ -78,6 +79,7 @@ class TestPart2Backtest:
             f"max_train={max_train}) as [((train start, stop), (test start, stop)), ...]"
         )
 
+    @pytest.mark.rule("2.1")
     def test_folds_are_ranges(self, impl: ModuleType) -> None:
         folds = impl.rolling_origin_folds(10, 4, 2)
         got = [(type(f.train).__name__, type(f.test).__name__) for f in folds]
@@ -89,6 +91,7 @@ class TestPart2Backtest:
         [(10, 0, 2, None, None), (10, 4, 0, None, None), (10, 4, 2, 0, None), (10, 4, 2, None, 0)],
         ids=["initial 0", "horizon 0", "step 0", "max_train 0"],
     )
+    @pytest.mark.rule("2.5")
     def test_sizes_below_one_raise(
         self, impl: ModuleType, given_args: tuple[int, int, int, int | None, int | None]
     ) -> None:
@@ -103,6 +106,7 @@ class TestPart2Backtest:
         step=st.none() | st.integers(1, 10),
         max_train=st.none() | st.integers(1, 25),
     )
+    @pytest.mark.rule("2.2", "2.3", "2.4")
     def test_folds_agree_with_the_reference(
         self,
         impl: ModuleType,
@@ -119,6 +123,7 @@ class TestPart2Backtest:
             f"rolling_origin_folds({n_rows}, {initial}, {horizon}, {step}, {max_train})"
         )
 
+    @pytest.mark.rule("2.7", "2.14")
     def test_the_model_only_ever_sees_the_past(self, impl: ModuleType) -> None:
         journal: list[tuple[str, list[Any], list[str]]] = []
         folds = impl.rolling_origin_folds(8, 3, 2, step=2)
@@ -135,6 +140,27 @@ class TestPart2Backtest:
             "each fit() and predict() saw, in order; never a shuffled split"
         )
 
+    @pytest.mark.rule("2.7")
+    def test_rows_are_positions_whatever_the_index(self, impl: ModuleType) -> None:
+        journal: list[tuple[str, list[Any], list[str]]] = []
+        frame = tiny_frame()
+        frame.index = pd.Index([7, 6, 5, 4, 3, 2, 1, 0])  # labels run backwards
+        folds = impl.rolling_origin_folds(8, 3, 2, step=2)
+        impl.backtest(frame, ["t", "x"], "label", lambda: Spy(journal), folds)
+        got = [(call, rows) for call, rows, _columns in journal]
+        expected = [
+            ("fit", [0, 1, 2]),
+            ("predict", [3, 4]),
+            ("fit", [0, 1, 2, 3, 4]),
+            ("predict", [5, 6]),
+        ]
+        assert got == expected, (
+            "backtest(<8 rows indexed 7, 6, ..., 0; t = row position>, ..., "
+            "rolling_origin_folds(8, 3, 2)): the rows (t) each fit() and predict() saw; a fold's "
+            "rows are positions (iloc), not index labels (PROMPT.md, Part 2)"
+        )
+
+    @pytest.mark.rule("2.8")
     def test_backtest_scores_each_fold(self, impl: ModuleType) -> None:
         folds = [impl.Fold(range(0, 4), range(4, 6)), impl.Fold(range(2, 6), range(6, 8))]
         got = plain(impl.backtest(tiny_frame(), ["x"], "label", Majority, folds))
@@ -162,6 +188,7 @@ class TestPart2Backtest:
             "rain for sun, sun; fold 1 learns sun, rain, sun, sun and predicts sun for sun, rain"
         )
 
+    @pytest.mark.rule("2.6", "2.7")
     def test_a_fresh_model_per_fold_and_only_the_features(self, impl: ModuleType) -> None:
         journal: list[tuple[str, list[Any], list[str]]] = []
         models: list[Spy] = []
@@ -179,6 +206,7 @@ class TestPart2Backtest:
             "the columns the models saw: the features, never the target)"
         )
 
+    @pytest.mark.rule("2.8")
     def test_backtest_on_the_real_feed(self, impl: ModuleType, reference: ModuleType) -> None:
         feed = weather()
         folds = reference.rolling_origin_folds(len(feed), 365, 91, max_train=365)
@@ -195,6 +223,7 @@ class TestPart2Backtest:
             "sliding window, 91-day horizon>): (fold, train_rows, test_rows, accuracy)"
         )
 
+    @pytest.mark.rule("2.9", "2.10")
     def test_log_experiment_appends_one_json_line(self, impl: ModuleType, tmp_path: Path) -> None:
         log = tmp_path / "runs" / "weather" / "experiments.jsonl"
         scores = [
@@ -224,6 +253,23 @@ class TestPart2Backtest:
             "returned, the lines of the file; neither runs/ nor runs/weather/ existed)"
         )
 
+    @pytest.mark.rule("2.10")
+    def test_mean_accuracy_is_the_mean_of_the_folds(self, impl: ModuleType, tmp_path: Path) -> None:
+        scores = [
+            impl.FoldScore(0, 10, 2, 0.5, ("a", "b")),
+            impl.FoldScore(1, 12, 6, 1.0, ("a",) * 6),
+            impl.FoldScore(2, 18, 1, 0.0, ("b",)),
+        ]
+        record = impl.log_experiment(tmp_path / "log.jsonl", "uneven", {}, scores)
+        got = (record["fold_accuracy"], record["mean_accuracy"])
+        expected = ([0.5, 1.0, 0.0], pytest.approx(0.5))
+        assert got == expected, (
+            "log_experiment(..., <fold accuracies 0.5, 1.0, 0.0 on 2, 6 and 1 test rows>): "
+            "(fold_accuracy, mean_accuracy); 'mean_accuracy their mean' is the plain mean of the "
+            "fold accuracies, not weighted by test rows (0.778)"
+        )
+
+    @pytest.mark.rule("2.11", "2.12")
     def test_leaderboard_ranks_the_latest_run_of_each_iteration(
         self, impl: ModuleType, tmp_path: Path
     ) -> None:
@@ -243,6 +289,7 @@ class TestPart2Backtest:
             "of first appearance"
         )
 
+    @pytest.mark.rule("2.11", "2.13")
     def test_two_iterations_compared_in_the_log(
         self, impl: ModuleType, reference: ModuleType, tmp_path: Path
     ) -> None:

@@ -41,6 +41,7 @@ def drifted(report: Any) -> list[str]:
 
 @pytest.mark.part(3)
 class TestPart3Drift:
+    @pytest.mark.rule("3.1", "3.3")
     def test_psi_by_hand(self, impl: ModuleType) -> None:
         # Reference 1..10 with 2 bins: one edge at the median 5.5; shares 0.5 / 0.5.
         got = psi_case(impl, list(range(1, 11)), [1, 1, 1, 1, 1, 1, 1, 1, 9, 10], bins=2)
@@ -49,6 +50,7 @@ class TestPart3Drift:
             "psi(1..10, [1 x8, 9, 10], bins=2): edge 5.5; shares ref (0.5, 0.5), cur (0.8, 0.2)"
         )
 
+    @pytest.mark.rule("3.2")
     def test_psi_bins_are_right_closed(self, impl: ModuleType) -> None:
         # Edge 2 (the median of 1, 2, 3): 2 belongs to the bin (-inf, 2], not (2, inf).
         got = psi_case(impl, [1, 2, 3], [2, 2, 2, 3], bins=2)
@@ -58,6 +60,7 @@ class TestPart3Drift:
             "bin it closes: ref (2/3, 1/3), cur (3/4, 1/4)"
         )
 
+    @pytest.mark.rule("3.3")
     def test_psi_of_an_empty_bin_is_finite(self, impl: ModuleType) -> None:
         got = psi_case(impl, list(range(1, 11)), [20, 30], bins=2)
         expected = term(1e-4, 0.5) + term(1.0, 0.5)
@@ -66,11 +69,13 @@ class TestPart3Drift:
             "floored at epsilon = 1e-4, so PSI is finite"
         )
 
+    @pytest.mark.rule("3.3")
     def test_psi_uses_the_given_epsilon(self, impl: ModuleType) -> None:
         got = float(impl.psi(list(range(1, 11)), [20, 30], bins=2, epsilon=1e-6))
         expected = term(1e-6, 0.5) + term(1.0, 0.5)
         assert got == approx(expected), "psi(1..10, [20, 30], bins=2, epsilon=1e-6)"
 
+    @pytest.mark.rule("3.1")
     def test_psi_merges_repeated_quantiles(self, impl: ModuleType) -> None:
         # Mostly dry days: the deciles 0.1 .. 0.6 of the reference are all 0, one edge.
         ref = [0.0] * 6 + [1.0, 2.0, 3.0, 4.0]
@@ -84,12 +89,14 @@ class TestPart3Drift:
             f"psi({ref}, {cur}, bins=10): inner edges are the distinct deciles (0, 1.3, 2.2, 3.1)"
         )
 
+    @pytest.mark.rule("3.3")
     def test_identical_samples_have_zero_psi(self, impl: ModuleType) -> None:
         values = weather()["temp_max"].to_numpy()
         got = float(impl.psi(values, values))
         expected = 0.0
         assert got == approx(expected), "psi(temp_max, temp_max)"
 
+    @pytest.mark.rule("3.1", "3.2", "3.3")
     @PROPERTY
     @given(ref=samples, cur=samples, bins=st.integers(2, 10))
     def test_psi_agrees_with_the_reference(
@@ -99,11 +106,13 @@ class TestPart3Drift:
         expected = float(reference.psi(ref, cur, bins=bins))
         assert got == approx(expected), f"psi({ref}, {cur}, bins={bins})"
 
+    @pytest.mark.rule("3.5")
     def test_category_psi_by_hand(self, impl: ModuleType) -> None:
         got = float(impl.category_psi(["a", "a", "b", "b"], ["a", "a", "a", "b"]))
         expected = term(0.75, 0.5) + term(0.25, 0.5)
         assert got == approx(expected), "category_psi(['a', 'a', 'b', 'b'], ['a', 'a', 'a', 'b'])"
 
+    @pytest.mark.rule("3.5")
     def test_a_new_category_is_floored_at_epsilon(self, impl: ModuleType) -> None:
         got = float(impl.category_psi(["a", "b"], ["a", "c"]))
         expected = term(0.5, 0.5) + term(1e-4, 0.5) + term(0.5, 1e-4)
@@ -121,6 +130,7 @@ class TestPart3Drift:
         ],
         ids=["unsorted", "ties", "reversed against one value", "many zeros"],
     )
+    @pytest.mark.rule("3.6", "3.7")
     def test_ks_matches_scipy(self, impl: ModuleType, ref: list[float], cur: list[float]) -> None:
         result = impl.ks_test(ref, cur)
         scipy_d = float(stats.ks_2samp(ref, cur).statistic)
@@ -136,6 +146,7 @@ class TestPart3Drift:
         )
 
     # scipy's p-value sometimes falls back to its asymptotic method; only the statistic counts.
+    @pytest.mark.rule("3.6")
     @pytest.mark.filterwarnings("ignore:ks_2samp:RuntimeWarning")
     @PROPERTY
     @given(ref=st.one_of(samples, floats), cur=st.one_of(samples, floats))
@@ -146,6 +157,7 @@ class TestPart3Drift:
         expected = float(stats.ks_2samp(ref, cur).statistic)
         assert got == approx(expected), f"ks_test({ref}, {cur}).statistic vs scipy.stats.ks_2samp"
 
+    @pytest.mark.rule("3.6")
     def test_ks_on_the_real_feed(self, impl: ModuleType) -> None:
         feed = weather()
         old, new = year(feed, 2012), year(feed, 2015)
@@ -156,12 +168,39 @@ class TestPart3Drift:
         ]
         assert got == expected, f"ks_test(<2012>, <2015>).statistic for {FEATURES}, vs scipy"
 
-    def test_empty_samples_raise(self, impl: ModuleType) -> None:
+    @pytest.mark.parametrize(
+        ("function", "ref", "cur"),
+        [
+            ("psi", [], [1.0, 2.0]),
+            ("psi", [1.0, 2.0], []),
+            ("category_psi", [], ["a"]),
+            ("category_psi", ["a"], []),
+            ("ks_test", [], [1.0, 2.0]),
+            ("ks_test", [1.0, 2.0], []),
+        ],
+        ids=lambda value: value if isinstance(value, str) else ("empty" if not value else "full"),
+    )
+    @pytest.mark.rule("3.8")
+    def test_empty_samples_raise(
+        self, impl: ModuleType, function: str, ref: list[Any], cur: list[Any]
+    ) -> None:
         with pytest.raises(ValueError):
-            impl.psi([], [1.0, 2.0])
-        with pytest.raises(ValueError):
-            impl.ks_test([1.0, 2.0], [])
+            getattr(impl, function)(ref, cur)
 
+    @pytest.mark.rule("3.4")
+    def test_psi_defaults_are_ten_bins_and_a_floor_of_1e_4(
+        self, impl: ModuleType, reference: ModuleType
+    ) -> None:
+        feed = weather()
+        old, new = year(feed, 2012)["wind"], year(feed, 2015)["wind"] + 3.0
+        got = float(impl.psi(old, new))
+        expected = approx(float(reference.psi(old, new, bins=10, epsilon=1e-4)))
+        assert got == expected, (
+            "psi(<2012 wind>, <2015 wind + 3 m/s>) with the defaults: PSI_BINS = 10, "
+            "PSI_EPSILON = 1e-4"
+        )
+
+    @pytest.mark.rule("3.9", "3.10", "3.11", "3.12")
     def test_report_finds_the_real_shift(self, impl: ModuleType) -> None:
         feed = weather()
         report = impl.drift_report(year(feed, 2012), year(feed, 2015), FEATURES, ["weather"])
@@ -172,6 +211,7 @@ class TestPart3Drift:
             "drifted): 2015 ran ~2 °C warmer, and the label mix moved from rain to fog/sun"
         )
 
+    @pytest.mark.rule("3.9", "3.11")
     def test_report_values_agree_with_the_reference(
         self, impl: ModuleType, reference: ModuleType
     ) -> None:
@@ -190,6 +230,7 @@ class TestPart3Drift:
             "categorical feature has no KS"
         )
 
+    @pytest.mark.rule("3.13")
     def test_no_alarm_on_two_samples_of_the_same_window(self, impl: ModuleType) -> None:
         days = year(weather(), 2012)
         even, odd = days.iloc[::2], days.iloc[1::2]
@@ -197,6 +238,7 @@ class TestPart3Drift:
         expected: list[str] = []
         assert got == expected, "drift_report(<even days of 2012>, <odd days of 2012>, ...)"
 
+    @pytest.mark.rule("3.10")
     def test_thresholds_are_the_callers(self, impl: ModuleType) -> None:
         feed = weather()
         report = impl.drift_report(
@@ -211,6 +253,7 @@ class TestPart3Drift:
     @pytest.mark.parametrize(
         ("psi_threshold", "ks_alpha"), [(1e9, 0.05), (0.1, 0.0)], ids=["KS alone", "PSI alone"]
     )
+    @pytest.mark.rule("3.10")
     def test_either_test_alone_raises_the_alarm(
         self, impl: ModuleType, psi_threshold: float, ks_alpha: float
     ) -> None:
@@ -226,6 +269,26 @@ class TestPart3Drift:
             "p-value is below alpha"
         )
 
+    @pytest.mark.rule("3.10", "3.11")
+    def test_a_psi_equal_to_the_threshold_is_not_drift(self, impl: ModuleType) -> None:
+        feed = weather()
+        old, new = year(feed, 2012), year(feed, 2015)
+        first = impl.drift_report(old, new, FEATURES, ["weather"])
+        got = []
+        for d in first:
+            numeric = [d.feature] if d.ks_statistic is not None else []
+            categorical = [] if numeric else [d.feature]
+            # ks_alpha=0.0: no p-value is below it, so only the PSI can raise the alarm.
+            again = impl.drift_report(old, new, numeric, categorical, d.psi, 0.0)
+            got.append((d.feature, again[0].drifted))
+        expected = [(d.feature, False) for d in first]
+        assert got == expected, (
+            "drift_report(<2012>, <2015>, [feature], psi_threshold=<that feature's own PSI>, "
+            "ks_alpha=0.0): (feature, drifted); drifted when psi > psi_threshold, strictly: a "
+            "PSI equal to the threshold is not drift"
+        )
+
+    @pytest.mark.rule("3.12")
     def test_the_same_window_is_quiet_for_a_synthetic_feature(self, impl: ModuleType) -> None:
         rng = np.random.default_rng(3)
         frame_a = pd.DataFrame({"x": rng.normal(10, 2, 2000)})

@@ -14,13 +14,19 @@ from grading.core import catalog, workloads
 def test_easy_declares_its_workloads() -> None:
     easy = catalog.load().get("code_challenge/easy")
     names = [w.name for w in workloads.load(easy)]
-    assert names == ["summarize", "slowest_runs", "summarize_stream"]
+    assert names == [
+        "parse_log",
+        "summarize",
+        "slowest_runs",
+        "slowest_runs_memory",
+        "summarize_stream",
+    ]
     assert workloads.find(easy, "slowest_runs").target == "O(n log k)"
 
 
 def test_unknown_workload_lists_the_known_ones() -> None:
     easy = catalog.load().get("code_challenge/easy")
-    with pytest.raises(workloads.WorkloadError, match="has no workload 'nope'; it has: summarize"):
+    with pytest.raises(workloads.WorkloadError, match="has no workload 'nope'; it has: parse_log, summarize"):
         workloads.find(easy, "nope")
 
 

@@ -127,6 +127,12 @@ class TestAccept:
         document = results({1: "passed", 2: "failing"}, tests=[a_test(2, "fail")])
         assert self.check(document) == "rejected a correct solution: part 2: failing, first: t2fail"
 
+    def test_a_benchmark_that_failed_without_a_verdict_still_rejects(self) -> None:
+        document = results(
+            {1: "passed"}, tests=[a_test(1, "fail", bench=True, outcome="timed_out")]
+        )
+        assert self.check(document) == "a benchmark failed on a correct solution: t1fail"
+
     def test_a_lost_benchmark_is_a_correct_solution_flagged_slow(self) -> None:
         document = results({1: "passed", 2: "passed"}, benches=[bench(1, False)])
         assert self.check(document) == "flagged a correct solution as slow: w1 5.0x (x)"
@@ -165,6 +171,15 @@ class TestSlow:
         bound = results({1: "failing"}, tests=[a_test(1, "fail", bound=True)])
         timed_out = results({1: "timed_out"}, tests=[a_test(1, "fail", outcome="timed_out")])
         assert (self.check(bound), self.check(timed_out)) == (None, None)
+
+    def test_a_benchmark_that_timed_out_flags_it(self) -> None:
+        document = results(
+            {1: "passed"},
+            tests=[a_test(1, "pass"), a_test(1, "fail", bench=True, outcome="timed_out")],
+        )
+        assert self.check(document) is None, (
+            "no verdict recorded, but the benchmark ran out of time"
+        )
 
     def test_a_benchmark_of_another_part_does_not_count(self) -> None:
         document = results({1: "passed", 2: "failing"}, benches=[bench(2, False)])

@@ -66,10 +66,12 @@ class TestPart3Retries:
     @pytest.mark.parametrize(
         ("job_id", "step", "expected"), [("job-7", 0, "job-7/0"), ("a/b", 12, "a/b/12")]
     )
+    @pytest.mark.rule("3.2")
     def test_effect_key(self, impl: ModuleType, job_id: str, step: int, expected: str) -> None:
         got = impl.effect_key(job_id, step)
         assert got == expected, f"effect_key({job_id!r}, {step})"
 
+    @pytest.mark.rule("3.1", "3.3")
     def test_execute_calls_every_step_under_its_key(self, impl: ModuleType) -> None:
         w = world(impl, 0, 0.0, 0.0)
         impl.execute(impl.AgentJob("job-1", ("charge_card", "send_email", "charge_card")), w)
@@ -80,11 +82,13 @@ class TestPart3Retries:
             "effects performed, by key"
         )
 
+    @pytest.mark.rule("3.3")
     def test_execute_lets_a_crash_through(self, impl: ModuleType) -> None:
         w = world(impl, 0, 1.0, 0.0)
         with pytest.raises(impl.Crash):
             impl.execute(impl.AgentJob("job-1", ("charge_card",)), w)
 
+    @pytest.mark.rule("3.4", "3.7")
     def test_prompt_example(self, impl: ModuleType) -> None:
         rows = [
             ("a", ("charge_card", "send_email")),
@@ -94,6 +98,11 @@ class TestPart3Retries:
         w = world(impl, 1, 0.3, 0.3)
         report = impl.run_queue(of(impl, rows), w, 3)
         returned(report, impl.RunReport, "run_queue(<PROMPT.md's jobs>, <world seed 1>, 3)")
+        kinds = (type(report.completed).__name__, type(report.dead_lettered).__name__)
+        assert kinds == ("tuple", "tuple"), (
+            f"run_queue(...).completed and .dead_lettered are {kinds}: RunReport's fields are "
+            "tuple[str, ...] (starter.py), as in PROMPT.md's example"
+        )
         got = (plain(report), dict(w.performed))
         expected = (
             {"completed": ["b", "a"], "dead_lettered": [], "attempts": {"a": 3, "b": 1}},
@@ -104,6 +113,7 @@ class TestPart3Retries:
             "(report, effects performed per key); 'a' crashed twice, its retries found a/0 done"
         )
 
+    @pytest.mark.rule("3.4")
     def test_without_faults_every_job_completes_once(self, impl: ModuleType, seed: int) -> None:
         rows = agent_jobs(50, seed)
         report = plain(impl.run_queue(of(impl, rows), world(impl, seed, 0.0, 0.0), 5))
@@ -111,6 +121,7 @@ class TestPart3Retries:
         expected = ([job_id for job_id, _ in rows], [], {1})
         assert got == expected, f"run_queue(<50 jobs, seed {seed}>, <a world without faults>, 5)"
 
+    @pytest.mark.rule("3.7")
     def test_a_resubmitted_job_runs_once(self, impl: ModuleType) -> None:
         rows = [("j", ("send_email",)), ("k", ("send_email",)), ("j", ("send_email",))]
         report = plain(impl.run_queue(of(impl, rows), world(impl, 0, 0.0, 0.0), 5))
@@ -120,6 +131,7 @@ class TestPart3Retries:
             f"run_queue(<AgentJobs {rows}>, <no faults>, 5): 'j' was submitted twice"
         )
 
+    @pytest.mark.rule("3.5", "3.8")
     def test_faults_lose_no_job_and_repeat_no_effect(self, impl: ModuleType, seed: int) -> None:
         rows = agent_jobs(300, seed)
         w = world(impl, seed, 0.05, 0.05)
@@ -131,6 +143,7 @@ class TestPart3Retries:
             "(broken promises, jobs completed)"
         )
 
+    @pytest.mark.rule("3.6", "3.8")
     def test_heavy_faults_dead_letter_after_the_last_attempt(
         self, impl: ModuleType, reference: ModuleType, seed: int
     ) -> None:
@@ -162,6 +175,7 @@ class TestPart3Retries:
         p=st.sampled_from((0.0, 0.2, 0.5)),
         max_attempts=st.integers(1, 5),
     )
+    @pytest.mark.rule("3.4", "3.5", "3.6")
     def test_agrees_with_the_reference(
         self,
         impl: ModuleType,

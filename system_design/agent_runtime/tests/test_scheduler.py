@@ -108,6 +108,7 @@ schedules = st.lists(
 
 @pytest.mark.part(1)
 class TestPart1Scheduler:
+    @pytest.mark.rule("1.1", "1.3", "1.4")
     def test_prompt_example(self, impl: ModuleType) -> None:
         got = impl.schedule(jobs_of(impl, PROMPT_JOBS), 2, dict(PROMPT_QUOTAS))
         returned(got, list, "schedule(<PROMPT.md's 5 jobs>, 2, {'a': 1})")
@@ -116,18 +117,21 @@ class TestPart1Scheduler:
             "for a's quota although it outranks j3, j4 outranks j5"
         )
 
+    @pytest.mark.rule("1.3")
     def test_priority_then_arrival_then_id(self, impl: ModuleType) -> None:
         rows = [("z", "t", 1, 0, 5), ("y", "t", 1, 0, 5), ("x", "t", 1, 1, 5), ("w", "t", 0, 1, 5)]
         got = [p.job_id for p in impl.schedule(jobs_of(impl, rows), 1, {})]
         expected = ["y", "w", "z", "x"]
         assert got == expected, f"schedule(<Jobs {rows}>, 1, {{}}): order the jobs ran in"
 
+    @pytest.mark.rule("1.3")
     def test_a_tenant_at_quota_does_not_block_others(self, impl: ModuleType) -> None:
         rows = [("a1", "a", 0, 0, 10), ("a2", "a", 0, 0, 10), ("b1", "b", 2, 0, 10)]
         got = quadruples(impl.schedule(jobs_of(impl, rows), 2, {"a": 1}))
         expected = [("a1", 0, 0, 10), ("b1", 1, 0, 10), ("a2", 0, 10, 20)]
         assert got == expected, f"schedule(<Jobs {rows}>, 2, {{'a': 1}})"
 
+    @pytest.mark.rule("1.2")
     def test_a_freed_worker_is_reused_at_once(self, impl: ModuleType) -> None:
         rows = [("first", "t", 0, 0, 4), ("second", "t", 0, 0, 4), ("late", "u", 0, 4, 1)]
         got = quadruples(impl.schedule(jobs_of(impl, rows), 1, {}))
@@ -137,6 +141,7 @@ class TestPart1Scheduler:
             "(arrived at 0) starts at once, ahead of 'late' (arrived at 4)"
         )
 
+    @pytest.mark.rule("1.5")
     @pytest.mark.parametrize(("workers", "quotas"), [(0, {}), (2, {"a": 0})])
     def test_impossible_settings_raise(
         self, impl: ModuleType, workers: int, quotas: dict[str, int]
@@ -144,6 +149,7 @@ class TestPart1Scheduler:
         with pytest.raises(ValueError):
             impl.schedule(jobs_of(impl, PROMPT_JOBS), workers, quotas)
 
+    @pytest.mark.rule("1.1", "1.3")
     def test_no_job_lost_and_every_promise_kept(self, impl: ModuleType, seed: int) -> None:
         rows = job_mix(MIX, seed)
         placed = quadruples(impl.schedule(jobs_of(impl, rows), WORKERS, dict(MIX_QUOTAS)))
@@ -153,6 +159,7 @@ class TestPart1Scheduler:
             f"{MIX_QUOTAS}): {got}"
         )
 
+    @pytest.mark.rule("1.2", "1.3", "1.4")
     def test_matches_the_reference(
         self, impl: ModuleType, reference: ModuleType, seed: int
     ) -> None:
@@ -170,12 +177,14 @@ class TestPart1Scheduler:
             f"reference's {expected[first] if first is not None else None}"
         )
 
+    @pytest.mark.rule("1.6")
     def test_mean_wait_by_priority(self, impl: ModuleType) -> None:
         placements = [impl.Placement(*p) for p in PROMPT_PLACEMENTS]
         got = impl.mean_wait_by_priority(jobs_of(impl, PROMPT_JOBS), placements)
         expected = {0: 0.5, 1: 4.5, 2: 0.0}
         assert got == expected, "mean_wait_by_priority(<PROMPT.md's jobs and placements>)"
 
+    @pytest.mark.rule("1.4")
     @PROPERTY
     @given(rows=schedules, workers=st.integers(1, 3), quota=st.sampled_from((None, 1, 2)))
     def test_agrees_with_the_reference(

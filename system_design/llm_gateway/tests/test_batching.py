@@ -19,6 +19,9 @@ REL = 1e-9
 
 @pytest.mark.part(3)
 class TestPart3Batching:
+    @pytest.mark.rule("3.1")
+    @pytest.mark.rule("3.2")
+    @pytest.mark.rule("3.7")
     @pytest.mark.parametrize(
         ("batch", "expected"),
         [
@@ -37,6 +40,7 @@ class TestPart3Batching:
             "latency_s); a step yields one token per sequence"
         )
 
+    @pytest.mark.rule("3.3")
     def test_curve_trades_latency_for_throughput(self, impl: ModuleType) -> None:
         curve = impl.batching_curve(64, BASE, PER_SEQ, OUTPUT)
         throughput = [p.tokens_per_s for p in curve]
@@ -52,6 +56,9 @@ class TestPart3Batching:
             "latency rises)"
         )
 
+    @pytest.mark.rule("3.4")
+    @pytest.mark.rule("3.5")
+    @pytest.mark.rule("3.8")
     def test_max_batch_for_memory_prompt_example(self, impl: ModuleType) -> None:
         got = impl.max_batch_for_memory(80.0, 16.0, 131_072, 1_750)
         expected = 279
@@ -60,10 +67,26 @@ class TestPart3Batching:
             "cache per sequence"
         )
 
+    @pytest.mark.rule("3.4")
+    @pytest.mark.parametrize(
+        "args", [(80.0, 16.0, 131_072, 1_750), (80.0, 140.0, 327_680, 1_750), (24.0, 7.5, 4, 10)]
+    )
+    def test_max_batch_for_memory_is_an_int(
+        self, impl: ModuleType, args: tuple[float, float, int, int]
+    ) -> None:
+        got = impl.max_batch_for_memory(*args)
+        assert type(got) is int, (
+            f"max_batch_for_memory{args} returned {got!r} ({type(got).__name__}); PROMPT.md: "
+            "'how many whole sequences fit, an `int`'"
+        )
+
+    @pytest.mark.rule("3.5")
     def test_max_batch_for_memory_when_weights_fill_the_gpu(self, impl: ModuleType) -> None:
         got = impl.max_batch_for_memory(80.0, 140.0, 327_680, 1_750)
         assert got == 0, "max_batch_for_memory(80.0, 140.0, 327_680, 1_750): weights do not fit"
 
+    @pytest.mark.rule("3.6")
+    @pytest.mark.rule("3.8")
     @pytest.mark.parametrize(
         ("max_step", "memory", "expected"),
         [(25.0, 279, 32), (25.0, 20, 20), (50.0, 279, 112), (15.0, 279, None), (15.3125, 279, 1)],
@@ -79,6 +102,7 @@ class TestPart3Batching:
             f"{OUTPUT}): the largest batch with 15 + 0.3125 * batch <= {max_step}"
         )
 
+    @pytest.mark.rule("3.6")
     @PROPERTY
     @given(
         max_step=st.integers(0, 400).map(lambda q: q / 4),

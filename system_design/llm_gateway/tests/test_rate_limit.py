@@ -58,11 +58,13 @@ def _timeline(steps: list[tuple[int, int]]) -> list[tuple[float, int]]:
 
 @pytest.mark.part(2)
 class TestPart2RateLimit:
+    @pytest.mark.rule("2.1")
     def test_a_new_bucket_is_full(self, impl: ModuleType) -> None:
         got = run_bucket(impl, 2.0, 10.0, [(0.0, 10), (0.0, 1)])
         expected = [True, False]
         assert got == expected, "TokenBucket(rate=2, burst=10): allow(10), then allow(1) at once"
 
+    @pytest.mark.rule("2.2")
     def test_refills_at_the_rate(self, impl: ModuleType) -> None:
         clock = Clock()
         bucket = impl.TokenBucket(4.0, 10.0, clock)
@@ -71,6 +73,8 @@ class TestPart2RateLimit:
         got = bucket.available()
         assert got == 2.0, "TokenBucket(rate=4, burst=10): allow(10), then 0.5 s later available()"
 
+    @pytest.mark.rule("2.2")
+    @pytest.mark.rule("2.12")
     def test_refill_stops_at_the_burst(self, impl: ModuleType) -> None:
         clock = Clock()
         bucket = impl.TokenBucket(4.0, 10.0, clock)
@@ -83,6 +87,7 @@ class TestPart2RateLimit:
             "allow(11)): an idle tenant may not bank hours of quota"
         )
 
+    @pytest.mark.rule("2.3")
     def test_a_rejected_request_takes_nothing(self, impl: ModuleType) -> None:
         clock = Clock()
         bucket = impl.TokenBucket(1.0, 10.0, clock)
@@ -90,11 +95,13 @@ class TestPart2RateLimit:
         expected = (True, False, 2.0)
         assert got == expected, "TokenBucket(rate=1, burst=10): allow(8), allow(5), available()"
 
+    @pytest.mark.rule("2.3")
     def test_a_cost_above_the_burst_never_passes(self, impl: ModuleType) -> None:
         got = run_bucket(impl, 100.0, 10.0, [(0.0, 11), (60.0, 11), (61.0, 10)])
         expected = [False, False, True]
         assert got == expected, "TokenBucket(rate=100, burst=10): allow(11) twice, then allow(10)"
 
+    @pytest.mark.rule("2.2")
     def test_a_clock_going_backwards_adds_nothing(self, impl: ModuleType) -> None:
         clock = Clock(10.0)
         bucket = impl.TokenBucket(2.0, 10.0, clock)
@@ -109,6 +116,7 @@ class TestPart2RateLimit:
             "t=10.5 (refill only for time after the latest moment seen)"
         )
 
+    @pytest.mark.rule("2.4")
     def test_accepts_a_fake_clock_of_its_own_module(self, impl: ModuleType) -> None:
         clock = impl.FakeClock()
         bucket = impl.TokenBucket(1.0, 2.0, clock)
@@ -117,6 +125,8 @@ class TestPart2RateLimit:
         got = bucket.available()
         assert got == 1.0, "TokenBucket(1, 2, FakeClock()): allow(2), one second later available()"
 
+    @pytest.mark.rule("2.4")
+    @pytest.mark.rule("2.9")
     @PROPERTY
     @given(
         rate=st.sampled_from((0.5, 1.0, 2.0, 4.0)),
@@ -143,6 +153,7 @@ class TestPart2RateLimit:
                     f"{call}: {spent} tokens passed between t={start} and t={allowed[j][0]}"
                 )
 
+    @pytest.mark.rule("2.10")
     def test_a_flood_does_not_starve_a_quiet_tenant(self, impl: ModuleType, seed: int) -> None:
         limit = (100.0, 1_000.0)  # 100 tokens/s, bursts of 1,000
         quiet = steady_requests("quiet", 1.0, 50, 120.0)  # half its rate
@@ -159,6 +170,7 @@ class TestPart2RateLimit:
             f"it, seed {seed}>): (quiet's stats, noisy within burst + rate x time)"
         )
 
+    @pytest.mark.rule("2.5")
     def test_unknown_tenants_get_the_default(self, impl: ModuleType) -> None:
         rows = [(0.0, "new", 3), (0.0, "new", 3), (1.0, "new", 3)]
         stats = impl.simulate_limiter(requests_of(impl, rows), {}, impl.TenantLimit(1.0, 5.0))
@@ -166,6 +178,48 @@ class TestPart2RateLimit:
         expected = {"new": {"allowed": 2, "rejected": 1, "allowed_tokens": 6}}
         assert got == expected, f"simulate_limiter(<Requests {rows}>, {{}}, TenantLimit(1.0, 5.0))"
 
+    @pytest.mark.rule("2.7")
+    @pytest.mark.rule("2.11")
+    def test_reads_a_generator_once(self, impl: ModuleType, reference: ModuleType) -> None:
+        rows = [(0.0, "a", 6), (0.0, "b", 4), (0.5, "a", 6), (2.0, "a", 6), (2.0, "b", 9)]
+        limit = (2.0, 10.0)
+
+        def run(module: ModuleType, as_generator: bool) -> object:
+            requests = requests_of(module, rows)
+            return plain(
+                module.simulate_limiter(
+                    (r for r in requests) if as_generator else requests,
+                    {},
+                    module.TenantLimit(*limit),
+                )
+            )
+
+        got = run(impl, as_generator=True)
+        expected = run(reference, as_generator=False)
+        assert got == expected, (
+            f"simulate_limiter(<a generator of Requests {rows}>, {{}}, TenantLimit{limit}): "
+            "PROMPT.md: '`requests` may be any iterable, a generator too: read it once'"
+        )
+
+    @pytest.mark.rule("2.8")
+    @pytest.mark.rule("2.11")
+    def test_a_tenant_whose_every_request_is_rejected_is_counted(self, impl: ModuleType) -> None:
+        rows = [(0.0, "big", 50), (0.0, "small", 3), (1.0, "big", 50)]
+        stats = impl.simulate_limiter(requests_of(impl, rows), {}, impl.TenantLimit(1.0, 10.0))
+        got = plain(stats)
+        expected = {
+            "big": {"allowed": 0, "rejected": 2, "allowed_tokens": 0},
+            "small": {"allowed": 1, "rejected": 0, "allowed_tokens": 3},
+        }
+        assert got == expected, (
+            f"simulate_limiter(<Requests {rows}>, {{}}, TenantLimit(1.0, 10.0)): 'big' asks for "
+            "more than its burst every time; PROMPT.md: 'Every tenant that sent a request has its "
+            "stats, even one whose every request was rejected'"
+        )
+
+    @pytest.mark.rule("2.5")
+    @pytest.mark.rule("2.6")
+    @pytest.mark.rule("2.11")
     def test_matches_the_reference_on_many_tenants(
         self, impl: ModuleType, reference: ModuleType, seed: int
     ) -> None:

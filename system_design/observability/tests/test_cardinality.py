@@ -58,6 +58,7 @@ metric_lists = st.lists(
 
 @pytest.mark.part(4)
 class TestPart4Cardinality:
+    @pytest.mark.rule("4.1")
     @pytest.mark.parametrize(
         ("row", "expected"),
         [
@@ -82,11 +83,13 @@ class TestPart4Cardinality:
             "(finite buckets, +Inf, _sum, _count) for a histogram"
         )
 
+    @pytest.mark.rule("4.1", "4.2")
     def test_total_series_prompt_example(self, impl: ModuleType) -> None:
         got = impl.total_series(metrics_of(impl, PROMPT_METRICS))
         expected = 3_952_000
         assert got == expected, "total_series(<PROMPT.md's 4 metrics>)"
 
+    @pytest.mark.rule("4.3")
     def test_drop_labels_prompt_example(self, impl: ModuleType) -> None:
         got = impl.drop_labels(metrics_of(impl, PROMPT_METRICS), PROMPT_BUDGET, PROMPT_KEEP)
         assert got == PROMPT_DROPS, (
@@ -94,10 +97,12 @@ class TestPart4Cardinality:
             "each step drops the (metric, label) that saves the most series"
         )
 
+    @pytest.mark.rule("4.3")
     def test_within_budget_drops_nothing(self, impl: ModuleType) -> None:
         got = impl.drop_labels(metrics_of(impl, PROMPT_METRICS), 3_952_000, PROMPT_KEEP)
         assert got == [], "drop_labels(<PROMPT.md's 4 metrics>, 3_952_000, ...): already fits"
 
+    @pytest.mark.rule("4.3")
     def test_ties_go_to_the_metric_then_label_name(self, impl: ModuleType) -> None:
         rows = [("b", "counter", {"y": 10, "x": 10}, 0), ("a", "counter", {"z": 10}, 0)]
         got = impl.drop_labels(metrics_of(impl, rows), 100)
@@ -106,23 +111,27 @@ class TestPart4Cardinality:
             f"drop_labels(<Metrics {rows}>, 100): b.x and b.y both save 90; 'x' < 'y'"
         )
 
+    @pytest.mark.rule("4.3")
     def test_never_drops_a_kept_label(self, impl: ModuleType) -> None:
         rows = [("m", "counter", {"tenant": 1_000, "tool": 10}, 0)]
         got = impl.drop_labels(metrics_of(impl, rows), 1_000, frozenset({"tenant"}))
         expected = [("m", "tool")]
         assert got == expected, f"drop_labels(<Metrics {rows}>, 1_000, {{'tenant'}})"
 
+    @pytest.mark.rule("4.4")
     def test_an_impossible_budget_raises(self, impl: ModuleType) -> None:
         rows = [("m", "histogram", {"tenant": 1_000, "tool": 10}, 12)]
         with pytest.raises(ValueError):
             impl.drop_labels(metrics_of(impl, rows), 14, frozenset())
 
+    @pytest.mark.rule("4.5")
     def test_does_not_modify_the_metrics(self, impl: ModuleType) -> None:
         metrics = metrics_of(impl, PROMPT_METRICS)
         before = copy.deepcopy(metrics)
         impl.drop_labels(metrics, PROMPT_BUDGET, PROMPT_KEEP)
         assert metrics == before, "drop_labels(metrics, ...) changed the Metrics it was given"
 
+    @pytest.mark.rule("4.3", "4.4")
     @PROPERTY
     @given(
         rows=metric_lists,

@@ -52,6 +52,7 @@ small_traces = st.lists(
 
 @pytest.mark.part(2)
 class TestPart2Sampling:
+    @pytest.mark.rule("2.1")
     @pytest.mark.parametrize(("trace_id", "score"), SCORES.items(), ids=SCORES.keys())
     def test_trace_score_hashes_the_id(self, impl: ModuleType, trace_id: str, score: float) -> None:
         got = impl.trace_score(trace_id)
@@ -59,16 +60,19 @@ class TestPart2Sampling:
             f"trace_score({trace_id!r}): int.from_bytes(sha256(id).digest()[:8], 'big') / 2**64"
         )
 
+    @pytest.mark.rule("2.1")
     def test_trace_score_is_in_0_1(self, impl: ModuleType, seed: int) -> None:
         ids = [row[0] for row in trace_stream(2_000, seed)]
         got = [i for i in ids if not 0 <= impl.trace_score(i) < 1]
         assert got == [], f"trace_score(id) must lie in [0, 1); out of range for {got[:3]}"
 
+    @pytest.mark.rule("2.2", "2.6")
     def test_head_sample_prompt_example(self, impl: ModuleType) -> None:
         got = impl.head_sample(traces_of(impl, PROMPT_TRACES), 0.5)
         returned(got, list, "head_sample(<PROMPT.md's 8 traces>, 0.5)")
         assert got == PROMPT_HEAD_KEPT, "head_sample(<PROMPT.md's 8 traces>, 0.5)"
 
+    @pytest.mark.rule("2.2")
     @pytest.mark.parametrize(
         ("rate", "expected"), [(0.0, []), (1.0, [f"t{i}" for i in range(1, 9)])]
     )
@@ -78,6 +82,20 @@ class TestPart2Sampling:
         got = impl.head_sample(traces_of(impl, PROMPT_TRACES), rate)
         assert got == expected, f"head_sample(<PROMPT.md's 8 traces>, {rate})"
 
+    @pytest.mark.rule("2.2")
+    def test_head_sample_keeps_scores_strictly_below_the_rate(
+        self, impl: ModuleType, reference: ModuleType
+    ) -> None:
+        # A rate equal to a trace's own score: that trace is not kept (score < rate, not <=).
+        rate = reference.trace_score("t1")
+        got = impl.head_sample(traces_of(impl, PROMPT_TRACES), rate)
+        expected = reference.head_sample(traces_of(reference, PROMPT_TRACES), rate)
+        assert got == expected, (
+            f"head_sample(<PROMPT.md's 8 traces>, trace_score('t1') = {rate!r}): PROMPT.md keeps "
+            "ids with score < rate, so t1, whose score equals the rate, is not kept"
+        )
+
+    @pytest.mark.rule("2.1")
     def test_head_sample_decides_by_id_alone(self, impl: ModuleType, seed: int) -> None:
         # Two services see different subsets of the runs, in different orders; a run kept by one
         # must be kept by the other, or its trace arrives with holes.
@@ -89,6 +107,7 @@ class TestPart2Sampling:
         expected = second & shared
         assert got == expected, "head_sample(...) on two overlapping streams: decisions differ"
 
+    @pytest.mark.rule("2.2", "2.6")
     def test_head_sample_matches_the_reference(
         self, impl: ModuleType, reference: ModuleType, seed: int
     ) -> None:
@@ -97,6 +116,7 @@ class TestPart2Sampling:
         expected = reference.head_sample(traces_of(reference, rows), 1 / 6)
         assert got == expected, f"head_sample(<{STREAM:,} traces, seed {seed}>, 1 / 6)"
 
+    @pytest.mark.rule("2.3", "2.4", "2.5", "2.6")
     def test_tail_sample_prompt_example(self, impl: ModuleType) -> None:
         got = impl.tail_sample(traces_of(impl, PROMPT_TRACES), PROMPT_BUDGET, PROMPT_SLOW_MS)
         returned(got, list, "tail_sample(<PROMPT.md's 8 traces>, 1_000_000, 120_000.0)")
@@ -105,6 +125,7 @@ class TestPart2Sampling:
             "the rest, each tier by ascending score; t7 does not fit, t1 still does"
         )
 
+    @pytest.mark.rule("2.5")
     def test_tail_sample_skips_a_trace_that_does_not_fit_and_goes_on(
         self, impl: ModuleType
     ) -> None:
@@ -115,10 +136,12 @@ class TestPart2Sampling:
             f"tail_sample(<Traces {rows}>, 50, 1000.0): t2 (90 bytes) does not fit, t1 and t7 do"
         )
 
+    @pytest.mark.rule("2.5")
     def test_tail_sample_with_no_budget_keeps_nothing(self, impl: ModuleType) -> None:
         got = impl.tail_sample(traces_of(impl, PROMPT_TRACES), 0, PROMPT_SLOW_MS)
         assert got == [], "tail_sample(<PROMPT.md's 8 traces>, 0, 120_000.0)"
 
+    @pytest.mark.rule("2.8")
     def test_tail_sample_keeps_every_error_within_budget(
         self, impl: ModuleType, reference: ModuleType, seed: int
     ) -> None:
@@ -135,6 +158,19 @@ class TestPart2Sampling:
             "(kept bytes within budget, share of error traces kept)"
         )
 
+    @pytest.mark.rule("2.8")
+    def test_head_sample_at_the_budget_rate_keeps_about_a_fifth_of_errors(
+        self, impl: ModuleType, reference: ModuleType, seed: int
+    ) -> None:
+        rows = trace_stream(STREAM, seed)
+        kept = impl.head_sample(traces_of(impl, rows), 1 / 6)
+        got = reference.error_recall(traces_of(reference, rows), kept)
+        assert 0.1 <= got <= 0.3, (
+            f"head_sample(<{STREAM:,} traces, seed {seed}>, 1 / 6): kept {got:.1%} of the error "
+            "traces; deciding by id alone keeps about a fifth of them (PROMPT.md, Part 2)"
+        )
+
+    @pytest.mark.rule("2.3", "2.4", "2.5", "2.6")
     def test_tail_sample_matches_the_reference(
         self, impl: ModuleType, reference: ModuleType, seed: int
     ) -> None:
@@ -150,12 +186,14 @@ class TestPart2Sampling:
             f"(yours, reference's): {first}"
         )
 
+    @pytest.mark.rule("2.6")
     def test_tail_sample_does_not_modify_the_traces(self, impl: ModuleType) -> None:
         traces = traces_of(impl, PROMPT_TRACES)
         before = list(traces)
         impl.tail_sample(traces, PROMPT_BUDGET, PROMPT_SLOW_MS)
         assert traces == before, "tail_sample(traces, ...) reordered or changed `traces`"
 
+    @pytest.mark.rule("2.7")
     @pytest.mark.parametrize(
         ("kept", "expected"), [(PROMPT_TAIL_KEPT, 1.0), (PROMPT_HEAD_KEPT, 0.0), (["t5"], 0.5)]
     )
@@ -163,11 +201,13 @@ class TestPart2Sampling:
         got = impl.error_recall(traces_of(impl, PROMPT_TRACES), kept)
         assert got == expected, f"error_recall(<PROMPT.md's 8 traces>, {kept}): t2, t5 are errors"
 
+    @pytest.mark.rule("2.7")
     def test_error_recall_without_errors_is_one(self, impl: ModuleType) -> None:
         rows = [row for row in PROMPT_TRACES if not row[4]]
         got = impl.error_recall(traces_of(impl, rows), [])
         assert got == 1.0, "error_recall(<traces without an error>, [])"
 
+    @pytest.mark.rule("2.3", "2.4", "2.5", "2.6")
     @PROPERTY
     @given(rows=small_traces, budget=st.integers(0, 600), slow=st.sampled_from((50.0, 100.0)))
     def test_tail_sample_agrees_with_the_reference(

@@ -67,6 +67,7 @@ small_rules = st.lists(
 
 @pytest.mark.part(3)
 class TestPart3BurnRate:
+    @pytest.mark.rule("3.1")
     @pytest.mark.parametrize(
         ("bad", "total", "slo", "expected"),
         [
@@ -84,6 +85,7 @@ class TestPart3BurnRate:
             f"burn_rate({bad}, {total}, {slo}): (bad / total) / (1 - slo), 0.0 for no events"
         )
 
+    @pytest.mark.rule("3.2")
     @pytest.mark.parametrize(
         ("end", "window", "expected"),
         [(3, 4, 2.5), (3, 2, 5.0), (1, 4, 0.0), (2, 60, 5 / 30 / 0.1), (7, 1, 8.0)],
@@ -97,6 +99,43 @@ class TestPart3BurnRate:
             f"indexes max(0, {end} - {window} + 1) .. {end}, both included"
         )
 
+    @pytest.mark.rule("3.2")
+    def test_window_burn_rate_pools_the_events_of_its_minutes(self, impl: ModuleType) -> None:
+        # Traffic varies: the window's rate is its bad events over its events, not the mean of
+        # the minutes' rates (which would give (0 + 10) / 2 = 5.0 here).
+        rows = ((0, 10), (100, 100))
+        got = impl.window_burn_rate(minutes(impl, rows), 1, 2, 0.9)
+        expected = (10 / 110) / (1 - 0.9)
+        assert got == pytest.approx(expected, rel=1e-9), (
+            f"window_burn_rate(<Minutes {rows}>, end=1, minutes=2, slo=0.9): burn_rate of the "
+            "window's summed bad and total events, 10 bad of 110"
+        )
+
+    @pytest.mark.rule("3.2")
+    @PROPERTY
+    @given(
+        rows=small_series.filter(bool),
+        end=st.integers(0, 39),
+        window=st.integers(1, 12),
+        slo=st.sampled_from((0.9, 0.99)),
+    )
+    def test_window_burn_rate_agrees_with_the_reference(
+        self,
+        impl: ModuleType,
+        reference: ModuleType,
+        rows: list[MinuteRow],
+        end: int,
+        window: int,
+        slo: float,
+    ) -> None:
+        end = min(end, len(rows) - 1)
+        got = impl.window_burn_rate(minutes(impl, rows), end, window, slo)
+        expected = reference.window_burn_rate(minutes(reference, rows), end, window, slo)
+        assert got == pytest.approx(expected, rel=1e-9), (
+            f"window_burn_rate(<Minutes {rows}>, end={end}, minutes={window}, slo={slo})"
+        )
+
+    @pytest.mark.rule("3.3")
     @pytest.mark.parametrize(
         ("rows", "slo", "expected"),
         [
@@ -116,6 +155,31 @@ class TestPart3BurnRate:
             "1 - bad / ((1 - slo) * total)"
         )
 
+    @pytest.mark.rule("3.6")
+    def test_default_rules(self, impl: ModuleType, reference: ModuleType, seed: int) -> None:
+        rows = sli_series(WEEK, seed, incidents=INCIDENT)
+        alerts = triples(impl.evaluate_alerts(minutes(impl, rows), SLO))  # rules left out
+        expected_alerts = triples(
+            reference.evaluate_alerts(minutes(reference, rows), SLO, default_rules(reference))
+        )
+        got = (
+            [
+                (r.long_minutes, r.short_minutes, r.threshold, r.name.split("-")[0])
+                for r in impl.DEFAULT_RULES
+            ],
+            alerts,
+        )
+        expected = (
+            [(60, 5, 14.4, "page"), (360, 30, 6.0, "page"), (4320, 360, 1.0, "ticket")],
+            expected_alerts,
+        )
+        assert got == expected, (
+            "(DEFAULT_RULES as (long_minutes, short_minutes, threshold, page or ticket), "
+            f"evaluate_alerts(<7 days, seed {seed}, a 5% outage>, 0.999) without rules): PROMPT.md "
+            "gives page 1 h/5 min >= 14.4, page 6 h/30 min >= 6, ticket 3 d/6 h >= 1"
+        )
+
+    @pytest.mark.rule("3.4", "3.5")
     def test_alerts_prompt_example(self, impl: ModuleType) -> None:
         got = impl.evaluate_alerts(
             minutes(impl, PROMPT_ROWS), PROMPT_SLO, [impl.BurnRule(*PROMPT_RULE)]
@@ -130,6 +194,7 @@ class TestPart3BurnRate:
             "(rule, start, end) of each alert"
         )
 
+    @pytest.mark.rule("3.4")
     def test_alerts_are_ordered_by_start_then_rule(self, impl: ModuleType) -> None:
         rules = [impl.BurnRule("zeta", 1, 1, 2.0), impl.BurnRule("alpha", 2, 1, 2.0)]
         got = triples(impl.evaluate_alerts(minutes(impl, PROMPT_ROWS), PROMPT_SLO, rules))
@@ -139,6 +204,31 @@ class TestPart3BurnRate:
             "BurnRule('alpha', 2, 1, 2.0)])"
         )
 
+    @pytest.mark.rule("3.5")
+    @pytest.mark.parametrize(
+        ("rows", "slo", "rule", "expected"),
+        [
+            (((1, 2),) * 3, 0.5, ("r", 2, 1, 1.0), [("r", 1, 2)]),
+            (((2, 4),) * 4, 0.75, ("r", 3, 2, 2.0), [("r", 2, 3)]),
+        ],
+        ids=["burn exactly 1.0", "burn exactly 2.0"],
+    )
+    def test_a_burn_exactly_at_the_threshold_fires(
+        self,
+        impl: ModuleType,
+        rows: tuple[MinuteRow, ...],
+        slo: float,
+        rule: tuple[str, int, int, float],
+        expected: list[tuple[str, int, int]],
+    ) -> None:
+        # Exact in binary floating point: (1 / 2) / 0.5 == 1.0 and (2 / 4) / 0.25 == 2.0.
+        got = triples(impl.evaluate_alerts(minutes(impl, rows), slo, [impl.BurnRule(*rule)]))
+        assert got == expected, (
+            f"evaluate_alerts(<Minutes {rows}>, {slo}, [BurnRule{rule}]): both windows burn at "
+            f"exactly {rule[3]}; PROMPT.md fires at >= threshold"
+        )
+
+    @pytest.mark.rule("3.7")
     def test_a_fast_burn_pages_within_20_minutes(self, impl: ModuleType, seed: int) -> None:
         rows = sli_series(WEEK, seed, incidents=INCIDENT)
         alerts = triples(impl.evaluate_alerts(minutes(impl, rows), SLO, default_rules(impl)))
@@ -150,6 +240,7 @@ class TestPart3BurnRate:
             "began; a burn rate of 50 fills the 1-hour window to 14.4 in about 17 minutes"
         )
 
+    @pytest.mark.rule("3.7")
     def test_the_page_stops_within_the_short_window_after_recovery(
         self, impl: ModuleType, seed: int
     ) -> None:
@@ -165,6 +256,7 @@ class TestPart3BurnRate:
             "keep paging for most of an hour"
         )
 
+    @pytest.mark.rule("3.8")
     def test_budget_safe_noise_raises_no_alert(self, impl: ModuleType, seed: int) -> None:
         # A one-minute spike to 10% errors every 4 hours: 92% of the budget spent, no outage.
         rows = with_spikes(sli_series(WEEK, seed), every=240, rate=0.10)
@@ -175,6 +267,7 @@ class TestPart3BurnRate:
             "long window sees as an incident"
         )
 
+    @pytest.mark.rule("3.9")
     def test_a_slow_burn_opens_a_ticket_not_a_page(self, impl: ModuleType, seed: int) -> None:
         rows = sli_series(WEEK, seed, incidents=SLOW_BURN)
         alerts = triples(impl.evaluate_alerts(minutes(impl, rows), SLO, default_rules(impl)))
@@ -189,6 +282,7 @@ class TestPart3BurnRate:
             f"DEFAULT_RULES): (page alerts, ticket opened about a day in); alerts: {alerts}"
         )
 
+    @pytest.mark.rule("3.10")
     def test_thirty_days_match_the_reference(
         self, impl: ModuleType, reference: ModuleType, seed: int
     ) -> None:
@@ -203,6 +297,7 @@ class TestPart3BurnRate:
             "DEFAULT_RULES)"
         )
 
+    @pytest.mark.rule("3.4", "3.5")
     @PROPERTY
     @given(rows=small_series, rules=small_rules, slo=st.sampled_from((0.9, 0.99)))
     def test_alerts_agree_with_the_reference(
