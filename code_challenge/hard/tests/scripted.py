@@ -142,7 +142,25 @@ def run(
         assert inspect.isawaitable(coro), (
             f"execute(...) returned {coro!r}; it must be an `async def` the caller awaits"
         )
-        job = asyncio.ensure_future(coro)
+        caller = asyncio.current_task()
+        seen: dict[str, Any] = {}
+
+        async def watched() -> Any:
+            # Snapshot in the very step in which execute returns (or raises), before the loop
+            # runs anything else: a task execute cancelled but did not wait for is still alive
+            # here, even if it would finish unwinding one turn later.
+            try:
+                return await coro
+            finally:
+                seen["returned_at"] = loop.time() - START
+                seen["leftovers"] = [
+                    repr(t)
+                    for t in asyncio.all_tasks()
+                    if t not in (caller, asyncio.current_task())
+                ]
+                seen["calls"] = copy.deepcopy(recorder.calls)
+
+        job = asyncio.ensure_future(watched())
         if cancel_at is not None:
             await asyncio.sleep(cancel_at)
             job.cancel()
@@ -152,10 +170,10 @@ def run(
             results = await job
         except asyncio.CancelledError:
             raised = "CancelledError"
-        returned_at = loop.time() - START
-        leftovers = [repr(t) for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        if not seen:  # cancelled before execute even began
+            seen.update(returned_at=loop.time() - START, leftovers=[], calls=[])
         return Run(
-            results, copy.deepcopy(recorder.calls), recorder.peak, returned_at, leftovers, raised
+            results, seen["calls"], recorder.peak, seen["returned_at"], seen["leftovers"], raised
         )
 
     try:

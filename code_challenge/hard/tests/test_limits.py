@@ -11,12 +11,14 @@ from .scripted import run, shape, task
 
 @pytest.mark.part(5)
 class TestPart5TokenBucket:
+    @pytest.mark.rule("5.2", "5.3")
     def test_a_full_bucket_lets_a_burst_through_then_spaces_callers(self, impl: ModuleType) -> None:
         bucket = impl.TokenBucket(rate=1.0, burst=2)
         got = [bucket.reserve(0.0) for _ in range(5)]
         expected = [0.0, 0.0, 1.0, 2.0, 3.0]
         assert got == expected, "TokenBucket(rate=1, burst=2): reserve(0.0) five times"
 
+    @pytest.mark.rule("5.3")
     def test_waiting_callers_queue_in_order(self, impl: ModuleType) -> None:
         bucket = impl.TokenBucket(rate=2.0, burst=1)
         got = [bucket.reserve(now) for now in (0.0, 0.0, 0.25, 0.25, 3.0)]
@@ -26,6 +28,7 @@ class TestPart5TokenBucket:
             "starts 1/rate after the one before"
         )
 
+    @pytest.mark.rule("5.2")
     def test_tokens_refill_over_time(self, impl: ModuleType) -> None:
         bucket = impl.TokenBucket(rate=0.5, burst=3)
         got = [bucket.reserve(now) for now in (0.0, 0.0, 0.0, 4.0, 4.0, 4.0)]
@@ -34,6 +37,7 @@ class TestPart5TokenBucket:
             "TokenBucket(rate=0.5, burst=3): three at 0 empty it, four seconds refill two tokens"
         )
 
+    @pytest.mark.rule("5.2")
     def test_the_bucket_never_holds_more_than_its_burst(self, impl: ModuleType) -> None:
         bucket = impl.TokenBucket(rate=1.0, burst=2)
         got = [bucket.reserve(now) for now in (0.0, 100.0, 100.0, 100.0, 100.0)]
@@ -46,6 +50,7 @@ class TestPart5TokenBucket:
 
 @pytest.mark.part(5)
 class TestPart5RateLimits:
+    @pytest.mark.rule("5.4", "5.6")
     def test_a_rate_limited_tool_is_called_no_faster_than_its_bucket(
         self, impl: ModuleType
     ) -> None:
@@ -64,6 +69,7 @@ class TestPart5RateLimits:
             "burst=2)}}): (search call starts, fetch call starts, statuses)"
         )
 
+    @pytest.mark.rule("5.1")
     def test_one_bucket_is_shared_across_the_dag(self, impl: ModuleType) -> None:
         given_tasks = [
             task(impl, "a", takes=1),
@@ -80,6 +86,7 @@ class TestPart5RateLimits:
             "burst=1)}}): the search call starts of two separate branches"
         )
 
+    @pytest.mark.rule("5.4")
     def test_every_attempt_takes_a_token(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", tool="search", script="fo", takes=0.5, retries=1)]
         bucket = impl.TokenBucket(rate=0.5, burst=1)
@@ -92,6 +99,7 @@ class TestPart5RateLimits:
             "TokenBucket(rate=0.5, burst=1)}}): the retry is ready at 0.75 but waits for a token"
         )
 
+    @pytest.mark.rule("5.4", "5.5")
     def test_a_long_wait_for_a_token_is_waited_in_full(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "s1", tool="search"), task(impl, "s2", tool="search")]
         bucket = impl.TokenBucket(rate=0.001, burst=1)
@@ -103,6 +111,52 @@ class TestPart5RateLimits:
             "TokenBucket(rate=0.001, burst=1)}}): call starts; the second waits 1 / rate = 1000 s"
         )
 
+    @pytest.mark.rule("5.5")
+    def test_the_timeout_starts_with_the_call_not_the_wait_for_a_token(
+        self, impl: ModuleType
+    ) -> None:
+        # b waits 2 s for its token, then its 1 s call runs well inside its 1.5 s timeout.
+        given_tasks = [
+            task(impl, "a", tool="search", takes=1, timeout=1.5),
+            task(impl, "b", tool="search", takes=1, timeout=1.5),
+        ]
+        bucket = impl.TokenBucket(rate=0.5, burst=1)
+        outcome = run(impl, given_tasks, limit=2, rate_limits={"search": bucket})
+        assert outcome.results is not None
+        got = {
+            tid: (r.status, r.start, r.end, [tuple(s) for s in r.spans])
+            for tid, r in outcome.results.items()
+        }
+        expected = {
+            "a": ("succeeded", 0.0, 1.0, [(0.0, 1.0)]),
+            "b": ("succeeded", 2.0, 3.0, [(2.0, 3.0)]),
+        }
+        assert got == expected, (
+            f"execute({shape(given_tasks)}, limit=2, rate_limits={{'search': "
+            "TokenBucket(rate=0.5, burst=1)}}): (status, start, end, spans); the call starts once "
+            "the token is there, and the timeout bounds the call, not the wait"
+        )
+
+    @pytest.mark.rule("5.4")
+    def test_a_task_waiting_for_a_token_holds_its_slot(self, impl: ModuleType) -> None:
+        # s1 and s2 take the two slots (ties by id); s2 waits for a token until 2 in its slot,
+        # so x gets the slot s1 frees at 0.5, not one at 0.
+        given_tasks = [
+            task(impl, "s1", tool="search", takes=0.5),
+            task(impl, "s2", tool="search", takes=0.5),
+            task(impl, "x", tool="fetch", takes=1),
+        ]
+        bucket = impl.TokenBucket(rate=0.5, burst=1)
+        outcome = run(impl, given_tasks, limit=2, rate_limits={"search": bucket})
+        got = {c.task: c.start for c in outcome.calls}
+        expected = {"s1": 0.0, "x": 0.5, "s2": 2.0}
+        assert got == expected, (
+            f"execute({shape(given_tasks)}, limit=2, rate_limits={{'search': "
+            "TokenBucket(rate=0.5, burst=1)}}): call starts; a task waiting for its token "
+            "keeps its slot"
+        )
+
+    @pytest.mark.rule("5.6")
     def test_tools_without_a_bucket_are_not_limited(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, f"f{i}", tool="fetch", takes=1) for i in range(4)]
         bucket = impl.TokenBucket(rate=0.1, burst=1)
@@ -114,6 +168,7 @@ class TestPart5RateLimits:
 
 @pytest.mark.part(5)
 class TestPart5Priorities:
+    @pytest.mark.rule("5.7")
     def test_higher_priority_starts_first(self, impl: ModuleType) -> None:
         given_tasks = [
             task(impl, "a", priority=0),
@@ -129,6 +184,7 @@ class TestPart5Priorities:
             "ties by id"
         )
 
+    @pytest.mark.rule("5.7")
     def test_equal_priorities_go_by_id(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, tid, takes=1) for tid in ("m", "b", "x", "a")]
         outcome = run(impl, given_tasks, limit=1)
@@ -136,6 +192,7 @@ class TestPart5Priorities:
         expected = ["a", "b", "m", "x"]
         assert got == expected, f"execute({shape(given_tasks)}, limit=1): call order"
 
+    @pytest.mark.rule("5.7")
     def test_a_freed_slot_goes_to_the_highest_priority_waiting(self, impl: ModuleType) -> None:
         given_tasks = [
             task(impl, "a", takes=1, priority=9),
@@ -152,6 +209,7 @@ class TestPart5Priorities:
             "highest priority still waiting"
         )
 
+    @pytest.mark.rule("5.7")
     def test_a_task_ready_later_loses_a_tie_to_a_waiting_task_with_a_smaller_id(
         self, impl: ModuleType
     ) -> None:
@@ -172,6 +230,7 @@ class TestPart5Priorities:
             "tie on priority, so the smaller id goes first"
         )
 
+    @pytest.mark.rule("5.7")
     def test_tasks_ready_together_start_by_priority(self, impl: ModuleType) -> None:
         given_tasks = [
             task(impl, "s", takes=1),
@@ -188,6 +247,7 @@ class TestPart5Priorities:
             "for the one free slot: highest priority first"
         )
 
+    @pytest.mark.rule("5.7", "5.4")
     def test_priorities_do_not_break_dependencies(self, impl: ModuleType) -> None:
         given_tasks = [
             task(impl, "a", takes=1, priority=0),

@@ -57,11 +57,13 @@ def measured_results(impl: ModuleType, tasks: list[Any], results: dict[str, Any]
 
 @pytest.mark.part(4)
 class TestPart4Metrics:
+    @pytest.mark.rule("4.1", "4.2")
     def test_no_tasks(self, impl: ModuleType) -> None:
         got = measured(impl, {}, [])
         expected = {"makespan": 0.0, "critical_path": 0.0, "max_concurrency": 0, "retries": {}}
         assert got == expected, "metrics([], {})"
 
+    @pytest.mark.rule("4.2")
     def test_makespan_is_the_latest_end(self, impl: ModuleType) -> None:
         given_results = [
             result(impl, "a", (0.0, 3.0)),
@@ -72,12 +74,14 @@ class TestPart4Metrics:
         expected = 7.5
         assert got == expected, f"metrics(...).makespan for ends 3, 7.5, 2: {given_results}"
 
+    @pytest.mark.rule("4.2")
     def test_makespan_counts_a_cancellation_after_the_last_attempt(self, impl: ModuleType) -> None:
         given_results = [result(impl, "a", (0.0, 1.0), status="cancelled", end=4.0)]
         got = measured(impl, {"a": ""}, given_results)["makespan"]
         expected = 4.0
         assert got == expected, f"metrics(...).makespan: {given_results}"
 
+    @pytest.mark.rule("4.3")
     def test_critical_path_of_a_diamond(self, impl: ModuleType) -> None:
         graph = {"a": "", "b": "a", "c": "a", "d": "b c"}
         given_results = [
@@ -91,6 +95,7 @@ class TestPart4Metrics:
         expected = {"makespan": 4.0, "critical_path": 4.0}
         assert got == expected, f"metrics({graph}, a 0-1, b 1-3, c 1-2, d 3-4)"
 
+    @pytest.mark.rule("4.3", "4.8")
     def test_critical_path_counts_durations_not_waits(self, impl: ModuleType) -> None:
         # d waited 2 s for a slot: the makespan shows it, the critical path does not.
         graph = {"a": "", "b": "a", "c": "a", "d": "b c"}
@@ -108,6 +113,7 @@ class TestPart4Metrics:
             "along the heaviest chain"
         )
 
+    @pytest.mark.rule("4.3")
     def test_critical_path_takes_the_heaviest_chain_not_the_longest(self, impl: ModuleType) -> None:
         graph = {"p": "", "q": "p", "r": "q", "big": ""}
         given_results = [
@@ -120,6 +126,7 @@ class TestPart4Metrics:
         expected = 5.0
         assert got == expected, f"metrics({graph}, p q r 1 s each, big 5 s).critical_path"
 
+    @pytest.mark.rule("4.3")
     def test_critical_path_counts_retries_and_their_waits(self, impl: ModuleType) -> None:
         graph = {"a": "", "b": "a"}
         given_results = [
@@ -133,6 +140,7 @@ class TestPart4Metrics:
             "end - start, retries and backoff included"
         )
 
+    @pytest.mark.rule("4.3")
     def test_tasks_that_never_started_weigh_nothing(self, impl: ModuleType) -> None:
         graph = {"a": "", "b": "a", "c": "b"}
         given_results = [
@@ -145,6 +153,7 @@ class TestPart4Metrics:
         expected = {"makespan": 2.0, "critical_path": 2.0}
         assert got == expected, f"metrics({graph}, a failed 0-2, b and c skipped)"
 
+    @pytest.mark.rule("4.2", "4.3")
     def test_a_run_where_nothing_started_has_no_critical_path(self, impl: ModuleType) -> None:
         graph = {"a": "", "b": "a"}
         given_results = [result(impl, "a"), result(impl, "b")]
@@ -155,6 +164,7 @@ class TestPart4Metrics:
             "weighs 0"
         )
 
+    @pytest.mark.rule("4.4")
     def test_max_concurrency_counts_overlapping_attempts(self, impl: ModuleType) -> None:
         given_results = [
             result(impl, "a", (0.0, 2.0)),
@@ -168,6 +178,7 @@ class TestPart4Metrics:
             "metrics(...).max_concurrency for attempts 0-2, 1-3, 1.5-2.5, 2.75-4"
         )
 
+    @pytest.mark.rule("4.5")
     def test_touching_attempts_do_not_overlap(self, impl: ModuleType) -> None:
         given_results = [
             result(impl, "a", (0.0, 2.0)),
@@ -181,6 +192,7 @@ class TestPart4Metrics:
             "[start, end), one ending at t and one starting at t do not overlap"
         )
 
+    @pytest.mark.rule("4.4", "4.5")
     def test_the_wait_between_attempts_is_not_in_flight(self, impl: ModuleType) -> None:
         given_results = [
             result(impl, "a", (0.0, 1.0), (5.0, 6.0)),
@@ -193,6 +205,7 @@ class TestPart4Metrics:
             "retry has no call in flight"
         )
 
+    @pytest.mark.rule("4.6")
     def test_retries_per_task(self, impl: ModuleType) -> None:
         graph = {"a": "", "b": "", "c": "a", "d": ""}
         given_results = [
@@ -208,6 +221,7 @@ class TestPart4Metrics:
             "that were retried"
         )
 
+    @pytest.mark.rule("4.1", "4.7")
     def test_prompt_example(self, impl: ModuleType, reference: ModuleType) -> None:
         given_tasks = prompt_example(reference, hang=True)
         outcome = run(reference, given_tasks, limit=4, backoff=reference.Backoff(jitter=0.0))
@@ -223,6 +237,7 @@ class TestPart4Metrics:
             "metrics(<the example of PROMPT.md with fetch_b hanging once>, <its run>)"
         )
 
+    @pytest.mark.rule("4.8")
     def test_makespan_equals_the_critical_path_when_the_limit_allows(
         self, impl: ModuleType, reference: ModuleType, seed: int
     ) -> None:
@@ -236,6 +251,7 @@ class TestPart4Metrics:
             "(makespan, critical_path); with slots to spare every task starts when its deps end"
         )
 
+    @pytest.mark.rule("4.4", "4.6")
     def test_max_concurrency_of_a_run_is_what_the_tools_saw(
         self, impl: ModuleType, reference: ModuleType
     ) -> None:
@@ -252,6 +268,30 @@ class TestPart4Metrics:
             f"metrics({shape(given_tasks)}, <the reference's run, limit=3>): (max_concurrency, retries)"
         )
 
+    @pytest.mark.rule("4.9")
+    def test_a_chain_of_ten_thousand_tasks_needs_no_deep_recursion(self, impl: ModuleType) -> None:
+        # t00000 <- t00001 <- ... : a heaviest-chain recursion this deep overflows Python's stack.
+        n = 10_000
+        ids = [f"t{i:05d}" for i in range(n)]
+        given_tasks = [
+            impl.Task(id=tid, tool="search", deps=(ids[i - 1],) if i else ())
+            for i, tid in enumerate(ids)
+        ]
+        given_results = {
+            tid: result(impl, tid, (float(i), float(i + 1))) for i, tid in enumerate(ids)
+        }
+        got = plain(impl.metrics(given_tasks, given_results))
+        expected = {
+            "makespan": 10_000.0,
+            "critical_path": 10_000.0,
+            "max_concurrency": 1,
+            "retries": {},
+        }
+        assert got == expected, (
+            "metrics(<a chain of 10,000 tasks, each 1 s, one after the other>, <their results>)"
+        )
+
+    @pytest.mark.rule("4.9")
     def test_ten_thousand_tasks(self, impl: ModuleType, reference: ModuleType, seed: int) -> None:
         nodes = layered_dag(10_000, seed)
         results = run_virtual(reference.execute(nodes, TOOLS, limit=50))
@@ -261,6 +301,7 @@ class TestPart4Metrics:
             f"metrics(<10,000 tasks, seed {seed}>, <the reference's run, limit=50>)"
         )
 
+    @pytest.mark.rule("4.2", "4.3", "4.4", "4.6")
     @PROPERTY
     @given(data=st.data())
     def test_agrees_with_the_reference(

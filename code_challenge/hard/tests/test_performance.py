@@ -28,17 +28,25 @@ def makespan(module: ModuleType, nodes: list[object]) -> float:
 @pytest.mark.bench
 @pytest.mark.part(1)
 class TestPart1PlanBench:
+    @pytest.mark.rule("1.10")
     def test_plan_is_as_fast_as_the_reference(self, compare: Compare) -> None:
         compare.run("plan")
+
+    @pytest.mark.rule("1.10")
+    def test_plan_of_a_wide_dag_is_as_fast_as_the_reference(self, compare: Compare) -> None:
+        # Thousands of tasks available at once: the next smallest id must come off a heap.
+        compare.run("plan_wide")
 
 
 @BENCH_TIMEOUT
 @pytest.mark.bench
 @pytest.mark.part(2)
 class TestPart2RunBench:
+    @pytest.mark.rule("2.16")
     def test_scheduler_overhead_per_task_is_close_to_the_reference(self, compare: Compare) -> None:
         compare.run("scheduler_overhead")
 
+    @pytest.mark.rule("2.15", "2.5")
     def test_makespan_on_a_wide_dag_is_the_critical_path(self, compare: Compare, seed: int) -> None:
         # Virtual time makes this verdict exact, so it needs no noise margin: with a slot for
         # every task, any makespan above the reference's (the critical path) is lost parallelism.
@@ -65,3 +73,12 @@ class TestPart2RunBench:
             f"{spans['reference']:g} s: a task must start as soon as its own deps are done, "
             "not when a whole level is"
         )
+
+
+@BENCH_TIMEOUT
+@pytest.mark.bench
+@pytest.mark.part(4)
+class TestPart4MetricsBench:
+    @pytest.mark.rule("4.9")
+    def test_metrics_is_as_fast_as_the_reference(self, compare: Compare) -> None:
+        compare.run("metrics")

@@ -23,6 +23,7 @@ def approx(values: list[float]) -> list[float]:
 
 @pytest.mark.part(3)
 class TestPart3RetryDelay:
+    @pytest.mark.rule("3.1", "3.2")
     @pytest.mark.parametrize(
         ("backoff", "expected"),
         [
@@ -40,6 +41,7 @@ class TestPart3RetryDelay:
         got = [impl.retry_delay(given, 0, "a", attempt) for attempt in range(1, 6)]
         assert got == expected, f"[retry_delay({given}, 0, 'a', attempt) for attempt in 1..5]"
 
+    @pytest.mark.rule("3.3")
     @pytest.mark.parametrize(("task_id", "attempt"), [("a", 1), ("fetch", 2), ("fetch", 3)])
     def test_jitter_comes_from_a_random_seeded_by_seed_task_and_attempt(
         self, impl: ModuleType, seed: int, task_id: str, attempt: int
@@ -53,6 +55,7 @@ class TestPart3RetryDelay:
             f"{2.0 ** (attempt - 1)} * (1 + 0.25 * u), u = random.Random('{seed}:{task_id}:{attempt}').random()"
         )
 
+    @pytest.mark.rule("3.2")
     def test_the_cap_applies_before_the_jitter(self, impl: ModuleType) -> None:
         given = impl.Backoff(base=1.0, factor=2.0, cap=3.0, jitter=0.5)
         got = impl.retry_delay(given, 7, "a", 4)
@@ -60,6 +63,7 @@ class TestPart3RetryDelay:
         expected = 3.0 * (1 + 0.5 * u)
         assert got == pytest.approx(expected, abs=1e-12), f"retry_delay({given}, 7, 'a', 4)"
 
+    @pytest.mark.rule("3.3")
     def test_the_same_inputs_give_the_same_delay(self, impl: ModuleType) -> None:
         given = impl.Backoff(jitter=0.5)
         got = [impl.retry_delay(given, 11, "x", 2) for _ in range(3)]
@@ -69,6 +73,7 @@ class TestPart3RetryDelay:
 
 @pytest.mark.part(3)
 class TestPart3Retries:
+    @pytest.mark.rule("3.15", "3.16")
     def test_prompt_example(self, impl: ModuleType) -> None:
         given_tasks = prompt_example(impl, hang=True)
         outcome = run(impl, given_tasks, limit=4, backoff=impl.Backoff(jitter=0.0))
@@ -94,6 +99,7 @@ class TestPart3Retries:
             "summarize, return time)"
         )
 
+    @pytest.mark.rule("3.4")
     def test_a_task_is_retried_until_it_succeeds(
         self, impl: ModuleType, reference: ModuleType
     ) -> None:
@@ -109,6 +115,7 @@ class TestPart3Retries:
             f"(status, value, attempts, start of each call); delays {d1:.4f}, {d2:.4f} s"
         )
 
+    @pytest.mark.rule("3.4", "3.6")
     def test_a_task_out_of_retries_fails_with_its_last_error(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="f", takes=1, retries=2)]
         outcome = run(impl, given_tasks, backoff=impl.Backoff(**NO_JITTER))
@@ -120,6 +127,7 @@ class TestPart3Retries:
             "(status, error, attempts, call starts, end); no wait after the last attempt"
         )
 
+    @pytest.mark.rule("3.4")
     def test_no_retries_by_default(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="fo")]
         result = run(impl, given_tasks).results["a"]  # type: ignore[index]
@@ -127,6 +135,7 @@ class TestPart3Retries:
         expected = ("failed", 1)
         assert got == expected, f"execute({shape(given_tasks)}): retries defaults to 0"
 
+    @pytest.mark.rule("3.4")
     def test_result_spans_cover_each_attempt(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="fo", takes=1.5, retries=1)]
         result = run(impl, given_tasks, backoff=impl.Backoff(**NO_JITTER)).results["a"]  # type: ignore[index]
@@ -134,6 +143,7 @@ class TestPart3Retries:
         expected = (0.0, 4.0, [(0.0, 1.5), (2.5, 4.0)])
         assert got == expected, f"execute({shape(given_tasks)}): (start, end, spans)"
 
+    @pytest.mark.rule("3.5")
     def test_a_retried_task_holds_its_slot(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="fo", retries=1), task(impl, "b")]
         outcome = run(impl, given_tasks, limit=1, backoff=impl.Backoff(**NO_JITTER))
@@ -145,6 +155,7 @@ class TestPart3Retries:
             f"execute({shape(given_tasks)}, limit=1): a task keeps its slot through its retries"
         )
 
+    @pytest.mark.rule("3.4")
     def test_dependents_wait_for_the_retries(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="fo", retries=1), task(impl, "b", "a")]
         outcome = run(impl, given_tasks, backoff=impl.Backoff(**NO_JITTER))
@@ -155,6 +166,7 @@ class TestPart3Retries:
 
 @pytest.mark.part(3)
 class TestPart3Timeouts:
+    @pytest.mark.rule("3.7", "3.8")
     def test_a_hanging_attempt_times_out(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="h", timeout=5.0)]
         outcome = run(impl, given_tasks)
@@ -163,6 +175,7 @@ class TestPart3Timeouts:
         expected = ("failed", "timeout", 5.0, 5.0)
         assert got == expected, f"execute({shape(given_tasks)}): (status, error, end, return time)"
 
+    @pytest.mark.rule("3.8")
     def test_the_timed_out_call_is_cancelled(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="h", timeout=5.0)]
         outcome = run(impl, given_tasks)
@@ -173,6 +186,7 @@ class TestPart3Timeouts:
             "a timeout cancels the tool's coroutine, it does not just stop waiting for it"
         )
 
+    @pytest.mark.rule("3.8")
     def test_a_timed_out_attempt_is_retried(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="ho", takes=1, timeout=3.0, retries=1)]
         outcome = run(impl, given_tasks, backoff=impl.Backoff(**NO_JITTER))
@@ -181,6 +195,7 @@ class TestPart3Timeouts:
         expected = ("succeeded", 2, [0.0, 4.0], 5.0)
         assert got == expected, f"execute({shape(given_tasks)}): (status, attempts, starts, end)"
 
+    @pytest.mark.rule("3.7")
     def test_the_timeout_is_per_attempt(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="fo", takes=2, timeout=3.0, retries=1)]
         result = run(impl, given_tasks, backoff=impl.Backoff(**NO_JITTER)).results["a"]  # type: ignore[index]
@@ -188,6 +203,7 @@ class TestPart3Timeouts:
         expected = ("succeeded", 5.0)
         assert got == expected, f"execute({shape(given_tasks)}): two 2 s attempts, each under 3 s"
 
+    @pytest.mark.rule("3.9")
     def test_a_timeout_error_raised_by_the_tool_is_the_tools_error(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="f", error=TimeoutError, takes=1, timeout=10.0)]
         result = run(impl, given_tasks).results["a"]  # type: ignore[index]
@@ -201,6 +217,7 @@ class TestPart3Timeouts:
 
 @pytest.mark.part(3)
 class TestPart3Deadline:
+    @pytest.mark.rule("3.11", "3.12")
     def test_the_deadline_cancels_what_is_running(self, impl: ModuleType) -> None:
         given_tasks = [
             task(impl, "a", takes=2),
@@ -227,6 +244,7 @@ class TestPart3Deadline:
             "blocked_by) per task"
         )
 
+    @pytest.mark.rule("3.15", "3.16")
     def test_prompt_example(self, impl: ModuleType) -> None:
         given_tasks = prompt_example(impl, hang=True)
         outcome = run(impl, given_tasks, limit=4, deadline=10.0, backoff=impl.Backoff(jitter=0.0))
@@ -255,6 +273,7 @@ class TestPart3Deadline:
             "task, return time)"
         )
 
+    @pytest.mark.rule("3.11")
     def test_a_cancelled_task_keeps_the_start_of_its_first_call(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="fh", takes=1, retries=1)]
         outcome = run(impl, given_tasks, deadline=5.0, backoff=impl.Backoff(**NO_JITTER))
@@ -266,6 +285,7 @@ class TestPart3Deadline:
             "(status, attempts, start, end): start is the first call's start (0), not its end"
         )
 
+    @pytest.mark.rule("3.10", "3.13")
     def test_execute_returns_at_the_deadline(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="h"), task(impl, "b", takes=100)]
         outcome = run(impl, given_tasks, deadline=5.0)
@@ -276,6 +296,7 @@ class TestPart3Deadline:
             "running tasks to finish"
         )
 
+    @pytest.mark.rule("3.11", "3.13")
     def test_cancelled_tools_see_the_cancellation(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="h"), task(impl, "b", takes=100)]
         outcome = run(impl, given_tasks, deadline=5.0)
@@ -286,6 +307,7 @@ class TestPart3Deadline:
             "end) when execute returned: cancelled, and done handling it"
         )
 
+    @pytest.mark.rule("3.13")
     def test_no_task_outlives_execute(self, impl: ModuleType) -> None:
         given_tasks = [
             task(impl, "a", script="h"),
@@ -300,6 +322,7 @@ class TestPart3Deadline:
             "returned; cancel them and wait for them"
         )
 
+    @pytest.mark.rule("3.12")
     def test_nothing_starts_after_the_deadline(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, f"t{i}", takes=2) for i in range(5)]
         outcome = run(impl, given_tasks, limit=2, deadline=3.0)
@@ -319,6 +342,7 @@ class TestPart3Deadline:
             "blocked_by of the skipped): a task still waiting for a slot is skipped"
         )
 
+    @pytest.mark.rule("3.11", "3.12")
     def test_a_retry_due_after_the_deadline_never_starts(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="f", takes=1, retries=3)]
         backoff = impl.Backoff(base=4.0, factor=2.0, cap=60.0, jitter=0.0)
@@ -331,6 +355,7 @@ class TestPart3Deadline:
             "attempts, call starts, end): cancelled while waiting to retry"
         )
 
+    @pytest.mark.rule("3.12")
     def test_a_deadline_of_zero_starts_nothing(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a"), task(impl, "b", "a")]
         outcome = run(impl, given_tasks, deadline=0.0)
@@ -338,6 +363,7 @@ class TestPart3Deadline:
         expected = ({"a": "skipped", "b": "skipped"}, [])
         assert got == expected, f"execute({shape(given_tasks)}, deadline=0): (statuses, calls)"
 
+    @pytest.mark.rule("3.10")
     def test_no_deadline_by_default(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", takes=86_400.0)]
         outcome = run(impl, given_tasks)
@@ -348,6 +374,7 @@ class TestPart3Deadline:
 
 @pytest.mark.part(3)
 class TestPart3Cancellation:
+    @pytest.mark.rule("3.14")
     def test_cancelling_execute_cancels_the_running_tools(self, impl: ModuleType) -> None:
         given_tasks = [
             task(impl, "a", takes=1),
@@ -372,6 +399,7 @@ class TestPart3Cancellation:
             "raised, each call's (task, outcome, end)); the cancellation must propagate"
         )
 
+    @pytest.mark.rule("3.14")
     def test_cancelling_execute_leaves_no_task_behind(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", takes=10), task(impl, "b", script="h")]
         outcome = run(impl, given_tasks, cancel_at=2.0)

@@ -33,6 +33,7 @@ def diamond(impl: ModuleType, **takes: float) -> list[Any]:
 
 @pytest.mark.part(2)
 class TestPart2Run:
+    @pytest.mark.rule("2.1", "2.13")
     def test_returns_a_task_result_per_task_in_plan_order(self, impl: ModuleType) -> None:
         given_tasks = list(reversed(diamond(impl)))
         results = returned(run(impl, given_tasks, limit=4).results, dict, "execute(...)")
@@ -40,6 +41,7 @@ class TestPart2Run:
         expected = [(tid, "TaskResult", "succeeded") for tid in ["a", "b", "c", "d"]]
         assert got == expected, f"execute({shape(given_tasks)}, limit=4): (key, type, status)"
 
+    @pytest.mark.rule("2.13", "2.17", "2.10")
     def test_prompt_example(self, impl: ModuleType) -> None:
         given_tasks = prompt_example(impl)
         outcome = run(impl, given_tasks, limit=4)
@@ -75,6 +77,7 @@ class TestPart2Run:
             "((key, status, start, end, value, error, blocked_by) in order, return time)"
         )
 
+    @pytest.mark.rule("2.6")
     def test_each_task_receives_its_dependencies_results(self, impl: ModuleType) -> None:
         given_tasks = [
             task(impl, "search", value=["url1", "url2"]),
@@ -90,6 +93,7 @@ class TestPart2Run:
         }
         assert got == expected, f"execute({shape(given_tasks)}): the inputs each tool received"
 
+    @pytest.mark.rule("2.7")
     def test_a_succeeded_result_holds_the_tools_value(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", value={"rows": 3})]
         result = run(impl, given_tasks).results["a"]  # type: ignore[index]
@@ -97,6 +101,7 @@ class TestPart2Run:
         expected = ("succeeded", {"rows": 3}, "", 1)
         assert got == expected, f"execute({shape(given_tasks)}): (status, value, error, attempts)"
 
+    @pytest.mark.rule("2.3")
     def test_a_task_starts_as_soon_as_its_dependencies_finish(self, impl: ModuleType) -> None:
         given_tasks = diamond(impl, a=1, b=2, c=2, d=0.5)
         outcome = run(impl, given_tasks, limit=4)
@@ -104,6 +109,25 @@ class TestPart2Run:
         expected = ({"a": 0.0, "b": 1.0, "c": 1.0, "d": 3.0}, 3.5)
         assert got == expected, f"execute({shape(given_tasks)}, limit=4): (starts, return time)"
 
+    @pytest.mark.rule("2.5")
+    def test_a_slot_freed_while_others_still_run_is_used_at_once(self, impl: ModuleType) -> None:
+        # Three ready tasks, two slots. Whichever two start first (not graded until Part 5), the
+        # third takes the slot of the first of them to settle, while the other still runs.
+        given_tasks = [task(impl, "p", takes=1), task(impl, "q", takes=3), task(impl, "r", takes=2)]
+        outcome = run(impl, given_tasks, limit=2)
+        calls = sorted(outcome.calls, key=lambda c: c.start)
+        first_two, third = calls[:2], calls[2:]
+        freed = min((c.end for c in first_two if c.end is not None), default=None)
+        got = ([c.start for c in first_two], [c.start for c in third])
+        expected = ([0.0, 0.0], [freed])
+        assert got == expected, (
+            f"execute({shape(given_tasks)}, limit=2): (starts of the first two calls, start of the "
+            f"third); the first two were {[c.task for c in first_two]}, the first slot freed at "
+            f"{freed}: when a task settles, its slot goes to a ready task at once, not when every "
+            "running task is done"
+        )
+
+    @pytest.mark.rule("2.4")
     def test_independent_tasks_run_at_the_same_time(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, name, takes=2) for name in "pqrs"]
         outcome = run(impl, given_tasks, limit=8)
@@ -111,6 +135,18 @@ class TestPart2Run:
         expected = ([0.0, 0.0, 0.0, 0.0], 4, 2.0)
         assert got == expected, f"execute({shape(given_tasks)}, limit=8): (starts, peak, return)"
 
+    @pytest.mark.rule("2.1")
+    def test_the_limit_is_eight_by_default(self, impl: ModuleType) -> None:
+        given_tasks = [task(impl, f"t{i:02d}", takes=1) for i in range(12)]
+        outcome = run(impl, given_tasks)
+        got = (outcome.peak, outcome.returned_at)
+        expected = (8, 2.0)
+        assert got == expected, (
+            f"execute({shape(given_tasks)}) without limit=: (most calls in flight, return time); "
+            "the signature's default is limit=8"
+        )
+
+    @pytest.mark.rule("2.4")
     def test_concurrency_never_exceeds_the_limit(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, f"t{i}", takes=0.25 * (1 + i % 5)) for i in range(12)]
         outcome = run(impl, given_tasks, limit=3)
@@ -121,6 +157,7 @@ class TestPart2Run:
             "12 tasks ready, exactly the limit"
         )
 
+    @pytest.mark.rule("2.5")
     def test_a_freed_slot_is_used_at_once(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, f"t{i}", takes=1) for i in range(6)]
         outcome = run(impl, given_tasks, limit=2)
@@ -128,6 +165,7 @@ class TestPart2Run:
         expected = ([0.0, 0.0, 1.0, 1.0, 2.0, 2.0], 3.0)
         assert got == expected, f"execute({shape(given_tasks)}, limit=2): (starts, return time)"
 
+    @pytest.mark.rule("2.4")
     def test_the_limit_holds_when_tasks_fail(self, impl: ModuleType) -> None:
         given_tasks = [
             task(impl, f"t{i}", takes=1 + (i % 3) * 0.5, script="f" if i % 2 else "o")
@@ -141,6 +179,7 @@ class TestPart2Run:
             "12 tasks ready, exactly the limit, however many fail (is a slot given back twice?)"
         )
 
+    @pytest.mark.rule("2.8")
     def test_a_failed_task_reports_its_error(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="f", takes=2)]
         result = run(impl, given_tasks).results["a"]  # type: ignore[index]
@@ -148,6 +187,7 @@ class TestPart2Run:
         expected = ("failed", "ToolError: a attempt 1 failed", 1, None)
         assert got == expected, f"execute({shape(given_tasks)}): (status, error, attempts, value)"
 
+    @pytest.mark.rule("2.8", "2.9")
     @pytest.mark.parametrize(
         ("error", "message"),
         [
@@ -168,6 +208,7 @@ class TestPart2Run:
             "error is '<ExceptionType>: <str(exception)>'"
         )
 
+    @pytest.mark.rule("2.10", "2.11")
     def test_dependents_of_a_failed_task_are_skipped(self, impl: ModuleType) -> None:
         given_tasks = [
             task(impl, "a", script="f"),
@@ -193,6 +234,7 @@ class TestPart2Run:
             f"execute({shape(given_tasks)}): ((status, blocked_by) per task, tools called)"
         )
 
+    @pytest.mark.rule("2.12")
     def test_independent_branches_keep_running_after_a_failure(self, impl: ModuleType) -> None:
         given_tasks = [
             task(impl, "a", script="f", takes=1),
@@ -218,6 +260,7 @@ class TestPart2Run:
         )
         assert got == expected, f"execute({shape(given_tasks)}): (statuses, starts, return time)"
 
+    @pytest.mark.rule("2.10")
     def test_a_task_with_two_failed_dependencies_names_one(self, impl: ModuleType) -> None:
         given_tasks = [
             task(impl, "p", script="f", takes=1),
@@ -232,6 +275,7 @@ class TestPart2Run:
             f"(got blocked_by={result.blocked_by!r})"
         )
 
+    @pytest.mark.rule("2.10")
     def test_skipped_tasks_have_no_times(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a", script="f"), task(impl, "b", "a")]
         result = run(impl, given_tasks).results["b"]  # type: ignore[index]
@@ -241,6 +285,7 @@ class TestPart2Run:
             f"execute({shape(given_tasks)}): b's (attempts, start, end, spans, value)"
         )
 
+    @pytest.mark.rule("2.6")
     def test_times_match_what_the_tools_saw(self, impl: ModuleType) -> None:
         given_tasks = diamond(impl, a=0.5, b=1.5, c=2, d=1)
         outcome = run(impl, given_tasks, limit=4)
@@ -268,6 +313,7 @@ class TestPart2Run:
             "loop's clock minus its value when execute was called, however long the run"
         )
 
+    @pytest.mark.rule("2.2")
     def test_an_invalid_plan_raises_before_any_call(self, impl: ModuleType) -> None:
         given_tasks = [task(impl, "a"), task(impl, "b", "c"), task(impl, "c", "b")]
         recorder = Recorder()
@@ -279,17 +325,20 @@ class TestPart2Run:
             f"execute({shape(given_tasks)}) must raise PlanError, calling nothing"
         )
 
+    @pytest.mark.rule("2.2")
     @pytest.mark.parametrize("limit", [0, -1])
     def test_a_limit_below_one_raises(self, impl: ModuleType, limit: int) -> None:
         with pytest.raises(ValueError, match="limit"):
             run(impl, [task(impl, "a")], limit=limit)
 
+    @pytest.mark.rule("2.13")
     def test_no_tasks(self, impl: ModuleType) -> None:
         outcome = run(impl, [], limit=2)
         got = (outcome.results, outcome.returned_at)
         expected = ({}, 0.0)
         assert got == expected, "execute([], {}, limit=2): (results, return time)"
 
+    @pytest.mark.rule("2.14", "2.6")
     def test_ten_thousand_tasks(self, impl: ModuleType, seed: int) -> None:
         nodes = layered_dag(10_000, seed)
         outcome = run(impl, nodes, limit=64)
@@ -310,6 +359,7 @@ class TestPart2Run:
             f"(succeeded, tool calls, peak {outcome.peak} <= 64, tasks given wrong inputs)"
         )
 
+    @pytest.mark.rule("2.4", "2.10", "2.3")
     @PROPERTY
     @given(data=st.data())
     def test_statuses_agree_with_the_reference(
