@@ -26,7 +26,9 @@ def test_easy_declares_its_workloads() -> None:
 
 def test_unknown_workload_lists_the_known_ones() -> None:
     easy = catalog.load().get("code_challenge/easy")
-    with pytest.raises(workloads.WorkloadError, match="has no workload 'nope'; it has: parse_log, summarize"):
+    with pytest.raises(
+        workloads.WorkloadError, match="has no workload 'nope'; it has: parse_log, summarize"
+    ):
         workloads.find(easy, "nope")
 
 
