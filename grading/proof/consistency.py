@@ -13,6 +13,7 @@ from pathlib import Path
 from grading.core import loading
 from grading.core.catalog import PILLARS, ROOT, Catalog, Exercise
 from grading.proof import candidates as blind
+from grading.proof import rules
 
 # Files every exercise folder has, by pillar (DESIGN.md section 2).
 REQUIRED_FILES: dict[str, tuple[str, ...]] = {
@@ -46,6 +47,7 @@ def check_all(catalog: Catalog, root: Path = ROOT, only: Exercise | None = None)
         problems += check_starter_stubs(exercise, root)
         problems += check_mutant_docstrings(exercise, root)
         problems += blind.check_bank(exercise, root)
+        problems += rules.check_ledger(exercise, root)
     return problems
 
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone, is_classifier
 from sklearn.dummy import DummyClassifier
+from sklearn.exceptions import NotFittedError
 from sklearn.metrics import accuracy_score, confusion_matrix, make_scorer
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils.validation import check_is_fitted
 
 from grading.core import returned
 
@@ -26,6 +28,27 @@ SCORE_CASES = {
     "perfect": (list("ABCABC"), list("ABCABC")),
     "a class never predicted": (list("ABCC"), list("ABBB")),
 }
+
+
+class FoldProbe(ClassifierMixin, BaseEstimator):
+    """A classifier that notes the preprocessed numbers it is fitted on and predicts the majority
+    class. A pipeline refitted inside a fold scales that fold's own training rows to mean 0 and
+    std 1 exactly; preprocessing fitted once on the whole training split does not."""
+
+    fits: ClassVar[list[tuple[int, list[float], list[float]]]] = []
+
+    def fit(self, X: Any, y: Any) -> FoldProbe:
+        numbers = oracle.dense(X)[:, : len(oracle.NUMERIC)]
+        FoldProbe.fits.append(
+            (len(numbers), numbers.mean(axis=0).tolist(), numbers.std(axis=0).tolist())
+        )
+        labels = pd.Series(np.asarray(y)).astype(str)
+        self.classes_ = np.array(sorted(labels.unique()))
+        self.majority_ = str(labels.value_counts().idxmax())
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        return np.full(oracle.dense(X).shape[0], self.majority_, dtype=object)
 
 
 def stump() -> DecisionTreeClassifier:
@@ -56,6 +79,7 @@ def holdout_oracle(model: Any, parts: tuple[Any, ...]) -> tuple[float, float, li
 
 @pytest.mark.part(3)
 class TestPart3BaselineAndModel:
+    @pytest.mark.rule("3.1", "3.2")
     @pytest.mark.parametrize(("y_true", "y_pred"), SCORE_CASES.values(), ids=SCORE_CASES.keys())
     def test_score_is_macro_f1(
         self, impl: ModuleType, y_true: list[str], y_pred: list[str]
@@ -68,6 +92,7 @@ class TestPart3BaselineAndModel:
             "weighs the same, and a class with no predictions scores 0"
         )
 
+    @pytest.mark.rule("3.3")
     def test_baseline_predicts_the_training_majority(self, impl: ModuleType, parts: Any) -> None:
         X_train, X_test, y_train, _ = parts
         fitted = impl.baseline().fit(X_train, y_train)
@@ -78,6 +103,7 @@ class TestPart3BaselineAndModel:
             "training labels for every row, whatever the features"
         )
 
+    @pytest.mark.rule("3.6", "3.7", "3.9")
     def test_cross_validation_uses_seeded_stratified_folds_of_train(
         self, impl: ModuleType, parts: Any, seed: int
     ) -> None:
@@ -93,6 +119,7 @@ class TestPart3BaselineAndModel:
             "random_state=seed) over the training split, then their mean and std (ddof=0)"
         )
 
+    @pytest.mark.rule("3.7", "3.8")
     def test_cross_validation_never_sees_the_test_rows(
         self, impl: ModuleType, parts: Any, seed: int
     ) -> None:
@@ -107,6 +134,35 @@ class TestPart3BaselineAndModel:
             "cross-validate on the training split only, the hold-out waits for the very end"
         )
 
+    @pytest.mark.rule("3.6")
+    def test_cross_validation_refits_the_preprocessing_inside_every_fold(
+        self, impl: ModuleType, parts: Any, seed: int
+    ) -> None:
+        FoldProbe.fits.clear()
+        impl.cross_validate_model(impl.Split(*parts), FoldProbe(), seed)
+        fits = list(FoldProbe.fits)
+        FoldProbe.fits.clear()
+        n_train = len(parts[0])
+        sizes = sorted(n for n, _, _ in fits)
+        expected_sizes = sorted(
+            n_train - n_train // oracle.FOLDS - (1 if k < n_train % oracle.FOLDS else 0)
+            for k in range(oracle.FOLDS)
+        )
+        assert sizes == expected_sizes, (
+            f"cross_validate_model(split, model, seed) fitted the model on {sizes} rows; "
+            f"expected one fit per fold of the {n_train} training rows: {expected_sizes}"
+        )
+        worst = max(
+            max(abs(m) for m in means) + max(abs(d - 1) for d in stds) for _, means, stds in fits
+        )
+        assert worst < 1e-9, (
+            "cross_validate_model(split, model, seed): inside a fold, the model saw scaled "
+            f"measurements whose mean or std is off 0 / 1 by {worst:.3g}: the preprocessing was "
+            "fitted on rows beyond that fold's training rows (once on the whole training split?). "
+            "Refit make_pipeline(model) inside every fold, so no validation row leaks into it"
+        )
+
+    @pytest.mark.rule("3.10", "3.11", "3.12")
     def test_evaluate_matches_scikit_learn(self, impl: ModuleType, parts: Any, seed: int) -> None:
         X_train, _, y_train, _ = parts
         got = impl.evaluate(impl.Split(*parts), stump(), seed)
@@ -137,6 +193,7 @@ class TestPart3BaselineAndModel:
             "order"
         )
 
+    @pytest.mark.rule("3.3", "3.11", "3.12")
     def test_baseline_evaluation_shows_what_accuracy_hides(
         self, impl: ModuleType, parts: Any, seed: int
     ) -> None:
@@ -153,6 +210,32 @@ class TestPart3BaselineAndModel:
             "(rows: true species, columns: predicted)"
         )
 
+    @pytest.mark.rule("3.4", "3.5")
+    def test_candidate_is_an_unfitted_seeded_classifier(
+        self, impl: ModuleType, parts: Any, seed: int
+    ) -> None:
+        X_train, X_test, y_train, _ = parts
+        model = impl.candidate(seed)
+        assert is_classifier(model), f"candidate({seed}) is {model!r}; a scikit-learn classifier"
+        with pytest.raises(NotFittedError):
+            check_is_fitted(model)
+        saved = np.random.get_state()
+        predictions = []
+        try:
+            # Two fits of two fresh candidates, each after a different global numpy seed: a
+            # model that draws from the global generator instead of `seed` tells them apart.
+            for global_seed in (1, 2):
+                np.random.seed(global_seed)
+                fitted = oracle.pipeline(impl.candidate(seed)).fit(X_train, y_train)
+                predictions.append([str(label) for label in fitted.predict(X_test)])
+        finally:
+            np.random.set_state(saved)
+        assert predictions[0] == predictions[1], (
+            f"candidate({seed}), fitted twice on the same rows, predicted differently: a model "
+            "that uses randomness must be seeded with `seed` (random_state=seed)"
+        )
+
+    @pytest.mark.rule("3.5", "3.13")
     def test_candidate_beats_the_baseline_by_the_margin(
         self, impl: ModuleType, parts: Any, seed: int
     ) -> None:

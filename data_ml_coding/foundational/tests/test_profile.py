@@ -56,6 +56,7 @@ BROKEN = {
     ),
     "year as a fraction": (lambda f: replaced("year", f["year"] + 0.5)(f), "year", "dtype"),
     "island as numbers": (replaced("island", 1), "island", "dtype"),
+    "body_mass_g as booleans": (replaced("body_mass_g", True), "body_mass_g", "dtype"),
     "an unknown species": (cell(0, "species", "Emperor"), "species", "Emperor"),
     "sex in capitals": (cell(0, "sex", "MALE"), "sex", "MALE"),
     "a missing species": (cell(5, "species", None), "species", "missing"),
@@ -80,9 +81,11 @@ SMALL = {
 
 @pytest.mark.part(1)
 class TestPart1LoadAndProfile:
+    @pytest.mark.rule("1.13")
     def test_load_data_returns_a_data_frame(self, impl: ModuleType) -> None:
         returned(impl.load_data(), pd.DataFrame, "load_data()")
 
+    @pytest.mark.rule("1.1", "1.2", "1.3", "1.4", "1.13")
     def test_load_data_types_every_column_of_the_contract(self, impl: ModuleType) -> None:
         frame = impl.load_data()
         expected_frame = oracle.penguins()
@@ -94,6 +97,7 @@ class TestPart1LoadAndProfile:
             "load_data(): a category column's categories are the contract's allowed values"
         )
 
+    @pytest.mark.rule("1.6", "1.13")
     def test_load_data_keeps_every_row_and_value(self, impl: ModuleType) -> None:
         got = oracle.cells(impl.load_data())
         expected = oracle.cells(oracle.penguins())
@@ -103,6 +107,7 @@ class TestPart1LoadAndProfile:
         )
         assert got == expected, "load_data(): the values of palmerpenguins.load_penguins()"
 
+    @pytest.mark.rule("1.6")
     def test_validate_keeps_rows_with_missing_values(self, impl: ModuleType) -> None:
         given = oracle.raw()
         got = (len(impl.validate(given)), int(impl.validate(given).isna().any(axis=1).sum()))
@@ -112,6 +117,7 @@ class TestPart1LoadAndProfile:
             "does not drop rows"
         )
 
+    @pytest.mark.rule("1.1")
     def test_validate_keeps_the_contract_columns_in_order(self, impl: ModuleType) -> None:
         given = oracle.raw()
         given["comment"] = "extra"
@@ -123,6 +129,7 @@ class TestPart1LoadAndProfile:
             "contract's columns, in the contract's order"
         )
 
+    @pytest.mark.rule("1.5")
     def test_validate_accepts_text_stored_as_object(self, impl: ModuleType) -> None:
         given = oracle.raw()
         for name in oracle.CATEGORIES:
@@ -134,6 +141,48 @@ class TestPart1LoadAndProfile:
             "as object (pandas 2) or str (pandas 3); both are text"
         )
 
+    @pytest.mark.rule("1.4")
+    def test_categories_are_the_contracts_even_when_absent_from_the_data(
+        self, impl: ModuleType
+    ) -> None:
+        given = oracle.raw().head(10)  # ten Adelies from Torgersen
+        typed = impl.validate(given)
+        got = {name: list(typed[name].cat.categories) for name in oracle.CATEGORIES}
+        expected = oracle.CATEGORIES
+        assert got == expected, (
+            f"validate(load_penguins().head(10)): categories {got}; a category column's "
+            "categories are the allowed values, in the contract's order, whichever of them the "
+            "rows happen to hold (here only Adelie and Torgersen)"
+        )
+        assert oracle.cells(typed) == oracle.cells(oracle.penguins().head(10)), (
+            "validate(load_penguins().head(10)): the values of those ten rows, unchanged"
+        )
+
+    @pytest.mark.rule("1.2", "1.11")
+    def test_booleans_are_not_numbers(self, impl: ModuleType) -> None:
+        contract = (impl.ColumnSpec("flag", "float", nullable=False, low=0.0, high=1.0),)
+        given = pd.DataFrame({"flag": [True, False, True]})
+        with pytest.raises(impl.ContractError, match="flag") as caught:
+            impl.validate(given, contract=contract)
+        got = str(caught.value)
+        assert "dtype" in got, (
+            f"validate(pd.DataFrame({{'flag': [True, False, True]}}), <flag a float in [0, 1]>) "
+            f"said {got!r}: any numeric dtype is accepted, booleans are not; say 'dtype'"
+        )
+
+    @pytest.mark.rule("1.5")
+    def test_validate_accepts_text_stored_as_category(self, impl: ModuleType) -> None:
+        given = oracle.raw()
+        for name in oracle.CATEGORIES:
+            given[name] = given[name].astype("category")  # categories inferred, sorted
+        got = oracle.cells(impl.validate(given))
+        expected = oracle.cells(oracle.penguins())
+        assert got == expected, (
+            "validate(<the raw table with its text columns as dtype category>): text may arrive "
+            "as str, object or category"
+        )
+
+    @pytest.mark.rule("1.7")
     def test_validate_does_not_modify_its_input(self, impl: ModuleType) -> None:
         given = oracle.raw()
         before = (list(given.columns), [str(d) for d in given.dtypes], oracle.cells(given))
@@ -141,6 +190,7 @@ class TestPart1LoadAndProfile:
         got = (list(given.columns), [str(d) for d in given.dtypes], oracle.cells(given))
         assert got == before, "validate(frame) changed `frame`; return a typed copy instead"
 
+    @pytest.mark.rule("1.2", "1.3", "1.8", "1.9", "1.10", "1.11", "1.12")
     @pytest.mark.parametrize(("change", "column", "word"), BROKEN.values(), ids=BROKEN.keys())
     def test_a_broken_contract_is_an_error_naming_the_column(
         self,
@@ -156,6 +206,7 @@ class TestPart1LoadAndProfile:
         got = str(caught.value)
         assert word in got, f"validate(<raw table, {column} broken>) said {got!r}; name {word!r}"
 
+    @pytest.mark.rule("1.8")
     def test_every_broken_column_is_named_at_once(self, impl: ModuleType) -> None:
         given = oracle.raw()
         del given["bill_depth_mm"]
@@ -169,6 +220,7 @@ class TestPart1LoadAndProfile:
             f"{str(caught.value)!r}: one error naming every broken column saves a round trip"
         )
 
+    @pytest.mark.rule("1.8", "1.12")
     def test_every_column_that_fails_a_check_is_named_at_once(self, impl: ModuleType) -> None:
         given = oracle.raw()
         cell(0, "species", "Emperor")(given)
@@ -188,6 +240,7 @@ class TestPart1LoadAndProfile:
             f"{message!r}: after one broken column, keep checking the others"
         )
 
+    @pytest.mark.rule("1.12")
     def test_a_bound_left_as_none_is_no_bound(self, impl: ModuleType) -> None:
         contract = (
             impl.ColumnSpec("depth_m", "float", nullable=True, high=0.0),
@@ -209,12 +262,14 @@ class TestPart1LoadAndProfile:
             "name the offending value"
         )
 
+    @pytest.mark.rule("1.8")
     def test_contract_error_is_a_value_error(self, impl: ModuleType) -> None:
         given = oracle.raw()
         del given["island"]
         with pytest.raises(ValueError, match="island"):
             impl.validate(given)
 
+    @pytest.mark.rule("1.14", "1.15", "1.16", "1.17", "1.18", "1.20")
     def test_profile_of_the_penguins_matches_pandas(self, impl: ModuleType) -> None:
         frame = oracle.penguins()
         got = impl.profile(frame)
@@ -240,6 +295,7 @@ class TestPart1LoadAndProfile:
             "profile(<the penguins>): counts as pandas gives them, most frequent first"
         )
 
+    @pytest.mark.rule("1.19")
     def test_profile_numeric_summaries_match_pandas_describe(self, impl: ModuleType) -> None:
         frame = oracle.penguins()
         summaries = impl.profile(frame).numeric
@@ -256,6 +312,7 @@ class TestPart1LoadAndProfile:
                 "min, max) as pandas describe() gives them"
             )
 
+    @pytest.mark.rule("1.14", "1.15", "1.16", "1.17", "1.18", "1.19", "1.20")
     def test_profile_of_a_small_table(self, impl: ModuleType) -> None:
         frame = pd.DataFrame(SMALL)
         got = impl.profile(frame)
@@ -286,6 +343,32 @@ class TestPart1LoadAndProfile:
             "summary (std with ddof=1)"
         )
 
+    @pytest.mark.rule("1.17", "1.18", "1.20")
+    @pytest.mark.parametrize("absent", ["Chinstrap", "Adelie"], ids=["no Chinstrap", "no Adelie"])
+    def test_profile_counts_only_the_classes_and_levels_that_appear(
+        self, impl: ModuleType, absent: str
+    ) -> None:
+        frame = oracle.penguins()
+        frame = frame[frame["species"] != absent]  # still a Categorical of all three species
+        got = impl.profile(frame)
+        classes = counted(frame["species"])
+        expected = (
+            classes,
+            pytest.approx(classes[0][1] / classes[-1][1]),
+            {name: counted(frame[name]) for name in oracle.CATEGORICAL},
+        )
+        got_tuple = (
+            list(got.class_counts.items()),
+            got.imbalance,
+            {name: list(counts.items()) for name, counts in got.levels.items()},
+        )
+        assert got_tuple == expected, (
+            f"profile(<the penguins without {absent}, species still a Categorical of all "
+            "three>): (class_counts, imbalance, levels); rows per species that appears, so an "
+            "unused category is no class with count 0, and a level is a present value"
+        )
+
+    @pytest.mark.rule("1.21", "1.22")
     def test_feature_separation_is_the_anova_f_statistic(self, impl: ModuleType) -> None:
         frame = oracle.penguins()
         got = impl.feature_separation(frame)
@@ -303,6 +386,7 @@ class TestPart1LoadAndProfile:
             f"feature_separation(<the penguins>) returned keys {list(got)}: highest F first"
         )
 
+    @pytest.mark.rule("1.23", "1.24", "1.25", "1.26")
     def test_charts_are_two_readable_pngs_in_out_dir(
         self, impl: ModuleType, tmp_path: Path
     ) -> None:

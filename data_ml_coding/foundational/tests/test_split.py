@@ -38,9 +38,11 @@ def canary(rows: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.mark.part(2)
 class TestPart2SplitWithoutLeakage:
+    @pytest.mark.rule("2.1")
     def test_split_data_returns_a_split(self, impl: ModuleType, seed: int) -> None:
         returned(impl.split_data(oracle.penguins(), seed), impl.Split, "split_data(<penguins>)")
 
+    @pytest.mark.rule("2.4")
     @pytest.mark.parametrize("test_size", [0.25, 0.2, 0.5])
     def test_hold_out_size_follows_test_size(
         self, impl: ModuleType, seed: int, test_size: float
@@ -55,6 +57,7 @@ class TestPart2SplitWithoutLeakage:
             "rows, train labels, test labels); the test set has ceil(test_size * n) rows"
         )
 
+    @pytest.mark.rule("2.2", "2.3")
     def test_split_partitions_the_rows_and_keeps_their_index(
         self, impl: ModuleType, seed: int
     ) -> None:
@@ -82,6 +85,7 @@ class TestPart2SplitWithoutLeakage:
                 f"split_data(...): the {name} rows hold the original values, unchanged"
             )
 
+    @pytest.mark.rule("2.1", "2.5")
     def test_split_is_stratified_by_species(self, impl: ModuleType, seed: int) -> None:
         frame = oracle.penguins()
         sizes = frame["species"].value_counts()
@@ -97,6 +101,7 @@ class TestPart2SplitWithoutLeakage:
                     f"({sizes[species]} {species} x test_size {oracle.TEST_SIZE})"
                 )
 
+    @pytest.mark.rule("2.6")
     def test_same_seed_same_split_other_seed_other_split(self, impl: ModuleType, seed: int) -> None:
         frame = oracle.penguins()
         first = list(impl.split_data(frame, seed).X_test.index)
@@ -116,14 +121,21 @@ class TestPart2SplitWithoutLeakage:
         expected = oracle.cells(oracle.penguins())
         assert got == expected, "split_data(frame, seed) changed `frame`"
 
+    @pytest.mark.rule("2.7")
     def test_make_pipeline_is_unfitted_and_ends_with_the_model(self, impl: ModuleType) -> None:
         given = model()
         pipeline = returned(impl.make_pipeline(given), Pipeline, "make_pipeline(model)")
         got = pipeline.steps[-1][1] is given
         assert got, "make_pipeline(model): the last step is `model` itself"
+        kinds = [type(step).__name__ for _, step in pipeline.steps]
+        assert kinds == ["ColumnTransformer", "LogisticRegression"], (
+            f"make_pipeline(LogisticRegression()) has steps {kinds}; expected one "
+            "ColumnTransformer that does all the preprocessing, then the model"
+        )
         with pytest.raises(NotFittedError):
             pipeline.predict(oracle.penguins()[oracle.FEATURES].head())
 
+    @pytest.mark.rule("2.8", "2.9", "2.10")
     def test_preprocessing_uses_training_statistics_only(self, impl: ModuleType, seed: int) -> None:
         X_train, X_test, y_train, _ = oracle.split(oracle.penguins(), seed)
         probe = X_test.copy()
@@ -143,6 +155,7 @@ class TestPart2SplitWithoutLeakage:
             f"first row {np.round(got[0], 4).tolist()}, expected {np.round(expected[0], 4).tolist()}"
         )
 
+    @pytest.mark.rule("2.11", "2.12", "2.13")
     def test_fit_on_train_learns_nothing_from_the_test_rows(
         self, impl: ModuleType, seed: int
     ) -> None:
@@ -164,6 +177,7 @@ class TestPart2SplitWithoutLeakage:
             "predictions on the training rows"
         )
 
+    @pytest.mark.rule("2.8", "2.9", "2.10", "2.11", "2.12")
     def test_fit_on_train_matches_training_statistics(self, impl: ModuleType, seed: int) -> None:
         X_train, X_test, y_train, y_test = oracle.split(oracle.penguins(), seed)
         pipeline = impl.fit_on_train(impl.Split(X_train, X_test, y_train, y_test), model())
@@ -174,6 +188,7 @@ class TestPart2SplitWithoutLeakage:
             "the training rows, exactly as make_pipeline prescribes"
         )
 
+    @pytest.mark.rule("2.9", "2.14")
     def test_unseen_category_and_missing_values_still_predict(
         self, impl: ModuleType, seed: int
     ) -> None:

@@ -506,6 +506,8 @@ def log_to_mlflow(record: RunRecord, tracking_dir: Path) -> bool:
         with mlflow.start_run(run_name=record.run_id):
             mlflow.log_params({"seed": record.seed, "model": record.model})
             mlflow.log_metrics({name: getattr(record, name) for name in LOG_COLUMNS[7:]})
+            mlflow.set_tag("git_commit", record.git_commit)
+            mlflow.set_tag("data_hash", record.data_hash)
     finally:
         os.environ.clear()
         os.environ.update(saved)
