@@ -60,7 +60,11 @@ def total(values: list[int]) -> int:
     raise NotImplementedError
 '''
 PROMPT = "# Toy\n\n## Part 1 — Add\n\ntext\n\n## Part 2 — Total\n"
-TESTS = "import pytest\n\n@pytest.mark.part(1)\nclass TestPart1:\n    pass\n\n@pytest.mark.part(2)\ndef test_x(): pass\n"
+TESTS = (
+    'import pytest\n\n@pytest.mark.part(1)\n@pytest.mark.rule("1.1")\nclass TestPart1:\n'
+    "    pass\n\n@pytest.mark.part(2)\ndef test_x(): pass\n"
+)
+LEDGER = '[[rule]]\nid = "1.1"\ntext = "text"\n'  # Part 1 of PROMPT reads "text"
 
 
 def make(root: Path, changes: dict[str, str] | None = None) -> None:
@@ -72,6 +76,7 @@ def make(root: Path, changes: dict[str, str] | None = None) -> None:
         ".meta/solution.py": SOLUTION,
         "tests/test_toy.py": TESTS,
         ".meta/mutants/off.py": '"""Adds one too many.\n\nCaught by: Part 1\n"""\n',
+        ".meta/rules.toml": LEDGER,
     }
     contents.update(changes or {})
     for name, text in contents.items():
@@ -129,10 +134,24 @@ def test_prompt_headings_must_match_the_catalogue(tmp_path: Path) -> None:
 def test_every_part_needs_a_marked_test(tmp_path: Path) -> None:
     make(
         tmp_path,
-        {"tests/test_toy.py": "import pytest\n\n@pytest.mark.part(1)\ndef test_a(): pass\n"},
+        {
+            "tests/test_toy.py": (
+                "import pytest\n\n@pytest.mark.part(1)\n@pytest.mark.rule('1.1')\n"
+                "def test_a(): pass\n"
+            )
+        },
     )
     assert problems(tmp_path) == [
         "code_challenge/toy: Part 2 has no test marked @pytest.mark.part(2); add one"
+    ]
+
+
+def test_the_rule_ledger_is_part_of_consistency(tmp_path: Path) -> None:
+    make(tmp_path)
+    (tmp_path / TOY.path / ".meta" / "rules.toml").unlink()
+    assert problems(tmp_path) == [
+        "code_challenge/toy/.meta/rules.toml: missing; list every normative sentence of "
+        "PROMPT.md as a [[rule]]"
     ]
 
 
