@@ -81,24 +81,18 @@ def gaps_of(exercise: Exercise, root: Path = ROOT) -> list[dict[str, str]]:
 
 def grade(exercise: Exercise, scratch: Path, jobs: int) -> list[Graded]:
     """Every blind candidate of `exercise` through its tests, `jobs` at a time."""
-    found, runs = blind.bank(exercise), []
-    for path, verdict in found:
-        bench, extra = blind.run_args(verdict)
-        runs.append(
-            verify.Candidate(
-                exercise,
-                path.name,
-                str(path),
-                bench,
-                verdict.describe(),
-                blind.check(verdict, exercise),
-                extra_args=extra,
-            )
-        )
+    found = blind.bank(exercise)
+    runs = verify.bank_candidates(found, exercise)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         outcomes = list(pool.map(lambda c: verify.run_candidate(c, scratch), runs))
     return [
-        Graded(exercise.path, o.candidate.label, verdict, o.problem, o.seconds)
+        Graded(
+            exercise.path,
+            o.candidate.label.removeprefix("candidate "),
+            verdict,
+            o.problem,
+            o.seconds,
+        )
         for o, (_, verdict) in zip(outcomes, found, strict=True)
     ]
 

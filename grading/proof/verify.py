@@ -222,19 +222,7 @@ def candidates(exercise: Exercise, scratch: Path) -> list[Candidate]:
                 all_parts("passed"),
             )
         )
-    for path, verdict in _bank(exercise):
-        bench, extra = blind.run_args(verdict)
-        runs.append(
-            Candidate(
-                exercise,
-                f"candidate {path.name}",
-                str(path),
-                bench,
-                verdict.describe(),
-                blind.check(verdict, exercise),
-                extra_args=extra,
-            )
-        )
+    runs += bank_candidates(_bank(exercise), exercise)
     if (folder / ".meta/naive.py").is_file():
         runs.append(
             Candidate(
@@ -271,6 +259,25 @@ def candidates(exercise: Exercise, scratch: Path) -> list[Candidate]:
             import_error_check,
         )
     )
+    return runs
+
+
+def bank_candidates(bank: list[tuple[Path, blind.Verdict]], exercise: Exercise) -> list[Candidate]:
+    """A Candidate for each blind candidate of `bank`, run and checked as its verdict says."""
+    runs = []
+    for path, verdict in bank:
+        bench, extra = blind.run_args(verdict)
+        runs.append(
+            Candidate(
+                exercise,
+                f"candidate {path.name}",
+                str(path),
+                bench,
+                verdict.describe(),
+                blind.check(verdict, exercise),
+                extra_args=extra,
+            )
+        )
     return runs
 
 
